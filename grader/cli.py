@@ -1,0 +1,141 @@
+"""The ``ailab`` command line: a thin layer over plain functions.
+
+Each subcommand names a function and the options it takes; defaults are read
+from that function's signature, so each one is defined once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from pathlib import Path
+
+from .errors import AilabError
+
+
+def _validate(units: list[str], no_execute: bool = False) -> int:
+    from .validate import validate
+
+    problems = validate(units or None, execute_notebooks=not no_execute)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not problems:
+        print("all units valid")
+    return 1 if problems else 0
+
+
+def _release(course: Path | None = None, db_url: str | None = None, units: list[str] | None = None) -> int:
+    from .release import release
+
+    done = release(course, units or None, db_url)
+    print(f"released to {done.root / 'release'}; gradebook: {done.gradebook}")
+    return 0
+
+
+def _book(edition: str = "student") -> int:
+    from .book import EDITIONS, build
+
+    for ed in EDITIONS if edition == "both" else (edition,):
+        print(f"{ed} edition: {build(ed) / 'index.html'}")
+    return 0
+
+
+def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False) -> int:
+    from .lab import lab
+
+    return lab(course, port, no_browser)
+
+
+def _grade(unit: str, course: Path | None = None, workers: int | None = None, force: bool = False,
+           require_sandbox: bool = False) -> int:
+    from .grade import grade, summary_table
+
+    report = grade(unit, course, workers=workers, force=force, require_sandbox=require_sandbox)
+    print(summary_table(report))
+    return 0
+
+
+def _collect(unit: str, zip_file: Path, course: Path | None = None) -> int:
+    from .collect import collect
+
+    students = collect(unit, zip_file, course)
+    print(f"collected {len(students)} submissions for {unit}")
+    return 0
+
+
+def _feedback(unit: str, course: Path | None = None) -> int:
+    from .feedback import feedback
+
+    written = feedback(unit, course)
+    print(f"wrote {len(written)} feedback pages")
+    return 0
+
+
+def _export(course: Path | None = None, to: Path = Path("grades.csv")) -> int:
+    from .feedback import export
+
+    print(f"exported to {export(course, to)}")
+    return 0
+
+
+def _sample(unit: str, course: Path | None = None) -> int:
+    from .sampleclass import write_sample_class
+
+    students = write_sample_class(unit, course)
+    print(f"wrote {len(students)} sample submissions for {unit}: {', '.join(students)}")
+    return 0
+
+
+COMMANDS = {
+    "validate": (_validate, "check units against the unit contract", {"units": "*"}),
+    "release": (_release, "make student versions and the gradebook (nbgrader)", {"units": "*"}),
+    "book": (_book, "build the Jupyter Book", {"edition": ("student", "instructor", "both")}),
+    "lab": (_lab, "start JupyterLab on the course folder", {}),
+    "grade": (_grade, "grade every submission of a unit", {}),
+    "collect": (_collect, "unpack a zip of submissions into the course", {}),
+    "feedback": (_feedback, "write per-student feedback pages", {}),
+    "export": (_export, "export all grades (nbgrader CSV)", {}),
+    "sample": (_sample, "write a sample class of submissions for a unit", {}),
+}
+
+
+def _add_arguments(parser: argparse.ArgumentParser, fn, special: dict) -> None:
+    for name, param in inspect.signature(fn).parameters.items():
+        flag = "--" + name.replace("_", "-")
+        kind = Path if "Path" in str(param.annotation) else int if "int" in str(param.annotation) else str
+        if name in special and special[name] == "*":
+            parser.add_argument(name, nargs="*", default=[])
+        elif isinstance(special.get(name), tuple):
+            parser.add_argument(flag, choices=special[name] + ("both",), default=param.default)
+        elif param.default is inspect.Parameter.empty:
+            parser.add_argument(name, type=kind)
+        elif param.default is False:
+            parser.add_argument(flag, action="store_true")
+        else:
+            parser.add_argument(flag, type=kind, default=param.default)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="ailab", description="AI Literacy Lab: build and grade the course.")
+    sub = top.add_subparsers(dest="command", required=True)
+    for name, (fn, help_text, special) in COMMANDS.items():
+        _add_arguments(sub.add_parser(name, help=help_text, description=help_text), fn, special)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = vars(parser().parse_args(argv))
+    fn = COMMANDS[args.pop("command")][0]
+    try:
+        return fn(**args)
+    except AilabError as exc:
+        print(f"ailab: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ailab: interrupted; finished work is kept, run the command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

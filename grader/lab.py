@@ -1,0 +1,19 @@
+"""``ailab lab``: JupyterLab on the course folder, with nbgrader's extensions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from . import execute
+from .release import open_course
+
+
+def lab(course_dir: Path | None = None, port: int = 8888, no_browser: bool = False) -> int:
+    """Start JupyterLab in the course folder (students open ``release/<unit>``)."""
+    course = open_course(course_dir)
+    execute.kernel_env()
+    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course.root}",
+           f"--port={port}"] + (["--no-browser"] if no_browser else [])
+    return subprocess.call(cmd, cwd=course.root)

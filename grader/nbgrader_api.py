@@ -1,0 +1,209 @@
+"""Everything ``ailab`` asks of nbgrader, in one module.
+
+No other module imports nbgrader. The rest of the package talks to these
+functions in terms of course folders, unit ids and notebooks, so nbgrader's
+gradebook (SQLite by default, any SQLAlchemy URL through ``db_url``), its
+release step, formgrader, feedback and export all keep working as stock.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader import utils as nbg_utils
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.converters.generate_feedback import GenerateFeedback
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins import CsvExportPlugin
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearOutput,
+    ClearSolutions,
+    DeduplicateIds,
+    GetGrades,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from .errors import BadInput, BuildFailed
+from .paths import Course
+
+COURSE_ID = "ailab"
+CONFIG_TEMPLATE = '''"""nbgrader settings for this course, written by `ailab release`."""
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+{db_line}c.Execute.timeout = 120
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+'''
+
+
+def _venv_bin_on_path() -> None:
+    """nbgrader runs ``alembic`` by name; make it findable when ailab is called by path."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+_venv_bin_on_path()
+# nbgrader's gradebook emits these for its own session handling; they are not ours to fix.
+warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
+def write_config(course: Course, db_url: str | None) -> None:
+    """Make ``course.root`` a course folder stock nbgrader and formgrader understand."""
+    db_line = f"c.CourseDirectory.db_url = {db_url!r}\n" if db_url else ""
+    text = CONFIG_TEMPLATE.format(course_id=COURSE_ID, db_line=db_line)
+    if not course.config.exists() or course.config.read_text(encoding="utf-8") != text:
+        if course.config.exists() and db_url is None and "db_url" in course.config.read_text():
+            return  # keep the URL an instructor set earlier
+        course.config.write_text(text, encoding="utf-8")
+
+
+def config(course: Course) -> Config:
+    if not course.config.exists():
+        raise BadInput(
+            "not an ailab course folder (no nbgrader_config.py)",
+            str(course.root),
+            "run `ailab release --course DIR` first",
+        )
+    cfg = PyFileConfigLoader(course.config.name, path=str(course.root)).load_config()
+    cfg.CourseDirectory.root = str(course.root)
+    return cfg
+
+
+def coursedir(course: Course) -> CourseDirectory:
+    return CourseDirectory(config=config(course))
+
+
+def db_url(course: Course) -> str:
+    return coursedir(course).db_url
+
+
+@contextmanager
+def gradebook(course: Course):
+    with Gradebook(db_url(course), COURSE_ID) as gb:
+        yield gb
+
+
+def generate_assignment(course: Course, unit_id: str) -> None:
+    """nbgrader's own release step: student version + source cells in the gradebook."""
+    api = NbGraderAPI(coursedir=coursedir(course), config=config(course))
+    result = api.generate_assignment(unit_id, force=True, create=True)
+    if not result["success"]:
+        tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:]
+        raise BuildFailed(f"nbgrader generate_assignment failed: {' '.join(tail)}", unit_id)
+
+
+def student_version(nb):
+    """The notebook a student receives: no solutions, no hidden tests, no outputs."""
+    nb = nbg_utils.NotebookNode(nb) if not hasattr(nb, "cells") else nb
+    resources: dict = {}
+    for pp in (ClearSolutions(), ClearHiddenTests(), ClearOutput()):
+        nb, resources = pp.preprocess(nb, resources)
+    return nb
+
+
+def _resources(course: Course, unit_id: str, student: str, notebook: str) -> dict:
+    return {
+        "nbgrader": {
+            "notebook": notebook,
+            "assignment": unit_id,
+            "student": student,
+            "db_url": db_url(course),
+        }
+    }
+
+
+def sanitize(course: Course, unit_id: str, student: str, nb):
+    """Stock autograde's first stage: restore locked and test cells from the gradebook.
+
+    Edited, re-typed and deleted-then-restored test cells come back as the
+    instructor wrote them; duplicated grade ids are dropped.
+    """
+    resources = _resources(course, unit_id, student, unit_id)
+    for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
+               CheckCellMetadata()):
+        nb, resources = pp.preprocess(nb, resources)
+    return nb
+
+
+def begin_submission(course: Course, unit_id: str, student: str, folder: Path) -> None:
+    """Create the student and submission rows, with the timestamp nbgrader would read."""
+    cd = coursedir(course)
+    timestamp = cd.get_existing_timestamp(str(folder))
+    with gradebook(course) as gb:
+        gb.update_or_create_student(student)
+        if timestamp:
+            gb.update_or_create_submission(unit_id, student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(unit_id, student)
+
+
+def save_grades(course: Course, unit_id: str, student: str, nb) -> tuple[float, float]:
+    """Stock autograde's last stage: scores from the executed notebook into the gradebook."""
+    resources = _resources(course, unit_id, student, unit_id)
+    for pp in (SaveAutoGrades(), AssignLatePenalties()):
+        nb, resources = pp.preprocess(nb, resources)
+    with gradebook(course) as gb:
+        sub = gb.find_submission_notebook(unit_id, unit_id, student)
+        return float(sub.score), float(sub.max_score)
+
+
+def zero_missing(course: Course, unit_id: str, student: str) -> None:
+    """A submission with no readable notebook scores 0 everywhere, as in stock nbgrader."""
+    with gradebook(course) as gb:
+        sub = gb.find_submission_notebook(unit_id, unit_id, student)
+        for grade in sub.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def max_score(course: Course, unit_id: str) -> float:
+    with gradebook(course) as gb:
+        try:
+            return float(gb.find_assignment(unit_id).max_score)
+        except MissingEntry as exc:
+            raise BadInput(
+                f"unit {unit_id!r} is not in the gradebook", str(course.root), "run `ailab release` first"
+            ) from exc
+
+
+def feedback_html(course: Course, unit_id: str, student: str, nb) -> str:
+    """nbgrader's feedback page for one graded notebook, with hidden tests stripped first."""
+    resources = _resources(course, unit_id, student, unit_id)
+    for pp in (ClearHiddenTests(), GetGrades(), CSSHTMLHeaderPreprocessor()):
+        nb, resources = pp.preprocess(nb, resources)
+    exporter = HTMLExporter(config=GenerateFeedback(coursedir=coursedir(course)).config)
+    html, _ = exporter.from_notebook_node(nb, resources=resources)
+    return html
+
+
+def export_csv(course: Course, path: Path) -> None:
+    """nbgrader's own CSV export of every grade in the gradebook."""
+    plugin = CsvExportPlugin(config=config(course))
+    plugin.to = str(path)
+    with gradebook(course) as gb:
+        plugin.export(gb)
+
+
+def students(course: Course) -> list[str]:
+    with gradebook(course) as gb:
+        return [s.id for s in gb.students]

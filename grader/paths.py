@@ -1,0 +1,84 @@
+"""Every path the project uses, computed in one place.
+
+Nothing else joins folder names: modules ask this one. ``AILAB_DATASETS``
+points the dataset loaders elsewhere (the grading sandbox uses it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+NOTEBOOKS = REPO / "notebooks"
+BOOK_PAGES = REPO / "book"
+INSTRUCTORS = REPO / "instructors"
+BUILD = REPO / "build"
+DEFAULT_COURSE = REPO / "course"
+SCHEMA = PACKAGE / "schema" / "unit-v1.json"
+VOCABULARY = PACKAGE / "schema" / "vocabulary.json"
+
+
+def datasets() -> Path:
+    return Path(os.environ.get("AILAB_DATASETS") or REPO / "datasets")
+
+
+def unit_notebook(strand: str, unit_id: str) -> Path:
+    return NOTEBOOKS / strand / unit_id / f"{unit_id}.ipynb"
+
+
+def book_dir(edition: str) -> Path:
+    """Staging folder Jupyter Book builds from (kept between builds for its cache)."""
+    return BUILD / f"book-{edition}"
+
+
+def book_html(edition: str) -> Path:
+    """The finished site, replaced only after a build succeeds."""
+    return BUILD / f"site-{edition}"
+
+
+@dataclass(frozen=True)
+class Course:
+    """An nbgrader course directory and the folders nbgrader and ``ailab`` use in it."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "nbgrader_config.py"
+
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    def source(self, unit: str) -> Path:
+        return self.root / "source" / unit
+
+    def release(self, unit: str) -> Path:
+        return self.root / "release" / unit
+
+    def submitted(self, unit: str, student: str = "") -> Path:
+        path = self.root / "submitted"
+        return path / student / unit if student else path
+
+    def autograded(self, unit: str, student: str) -> Path:
+        return self.root / "autograded" / student / unit
+
+    def feedback(self, unit: str, student: str) -> Path:
+        return self.root / "feedback" / student / unit
+
+    def reports(self, unit: str) -> Path:
+        return self.root / "reports" / unit
+
+    def journal(self, unit: str) -> Path:
+        """One line per graded submission, appended and flushed, so a rerun resumes."""
+        return self.reports(unit) / "journal.jsonl"
+
+    def grades_csv(self, unit: str) -> Path:
+        return self.reports(unit) / "grades.csv"
+
+    def private(self, unit: str) -> Path:
+        """Grader-only data (never mounted in the sandbox)."""
+        return self.root / ".ailab" / unit

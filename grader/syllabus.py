@@ -1,0 +1,92 @@
+"""Tables computed from unit metadata: syllabus, hour totals, lesson plans, rubrics.
+
+These are the only places the facts are put into words, so the book, the
+README and the instructor pack cannot disagree with the notebooks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import units
+from .units import Unit, ailab_meta, grade_id, is_graded, nbgrader_meta
+
+TARGET_HOURS_PER_TIER = 8
+
+
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    return "\n".join([_row(*header), _row(*["---"] * len(header)), *(_row(*r) for r in rows)])
+
+
+def points_by_objective(unit: Unit) -> dict[str, float]:
+    totals: dict[str, float] = defaultdict(float)
+    for cell in unit.notebook.cells:
+        if is_graded(cell):
+            cited = ailab_meta(cell).get("objectives", [])
+            for obj in cited:
+                totals[obj] += nbgrader_meta(cell).get("points", 0) / len(cited)
+    return totals
+
+
+def syllabus_table(all_units: list[Unit]) -> str:
+    vocab = units.vocabulary()
+    rows = []
+    for u in all_units:
+        pts = points_by_objective(u)
+        for obj in u.meta["objectives"]:
+            rows.append([
+                u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"],
+                f"{obj['id']}: {obj['text']}",
+                ", ".join(f"{c} {vocab['ai4k12'][c]}" for c in obj["ai4k12"]),
+                ", ".join(obj["stage_goals"]),
+                f"{pts.get(obj['id'], 0):g}",
+            ])
+    return table(["Unit", "Title", "Tier", "Periods", "Objective", "AI4K12", "Stage goals", "Points"],
+                 rows)
+
+
+def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
+    hours = {tier: 0 for tier in units.vocabulary()["tiers"]}
+    for u in all_units:
+        hours[u.meta["tier"]] += u.meta["class_hours"]
+    return hours
+
+
+def hours_table(all_units: list[Unit]) -> str:
+    tiers = units.vocabulary()["tiers"]
+    rows = [[t, tiers[t], h, f"{TARGET_HOURS_PER_TIER}"] for t, h in hours_by_tier(all_units).items()]
+    return table(["Tier", "For", "Periods of 45 min", "Target per year"], rows)
+
+
+def units_table(all_units: list[Unit]) -> str:
+    rows = [[u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"], f"{u.max_score:g}",
+             u.meta["summary"]] for u in all_units]
+    return table(["Unit", "Title", "Tier", "Periods", "Points", "What students do"], rows)
+
+
+def lesson_plan_table(unit: Unit) -> str:
+    rows = [[s["period"], s["phase"], s["minutes"], s["activity"]] for s in unit.meta["lesson_plan"]]
+    return table(["Period", "Phase", "Minutes", "Activity"], rows)
+
+
+def rubric_table(cell) -> str:
+    rows = [[lvl["points"], lvl["level"], lvl["descriptor"]] for lvl in ailab_meta(cell)["rubric"]]
+    return table(["Points", "Level", "Descriptor"], rows)
+
+
+def grading_table(unit: Unit) -> str:
+    rows = []
+    for cell in unit.notebook.cells:
+        if is_graded(cell):
+            kind = "auto" if units.is_test(cell) else "by hand (rubric)"
+            rows.append([grade_id(cell), nbgrader_meta(cell)["points"], kind,
+                         ", ".join(ailab_meta(cell).get("objectives", []))])
+    return table(["Grade id", "Points", "Graded", "Objectives"], rows)
+
+
+def objectives_list(unit: Unit) -> str:
+    return "\n".join(f"- **{o['id']}** {o['text']}" for o in unit.meta["objectives"])
