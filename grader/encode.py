@@ -52,6 +52,9 @@ def encode(value: Any, _budget: list[int] | None = None) -> Any:
         return {"$tuple": [encode(v, budget) for v in value]}
     if t is dict and all(type(k) is str for k in value):
         return {"$dict": {k: encode(v, budget) for k, v in value.items()}}
+    scalar = _numpy_scalar(value)
+    if scalar is not None:
+        return encode(scalar, budget)
     array = _as_numpy(value)
     if array is not None:
         budget[0] -= array.size
@@ -64,15 +67,20 @@ def encode(value: Any, _budget: list[int] | None = None) -> Any:
     return {"$object": t.__name__}
 
 
+def _numpy_scalar(value: Any):
+    """``np.float64(2.5)`` -> ``2.5``: numpy's own scalar types count as plain numbers."""
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.generic) and type(value).__module__ == "numpy":
+        if value.dtype.kind in "biuf":
+            return value.item()
+    return None
+
+
 def _as_numpy(value: Any):
     """A numpy array for exact numpy/torch types, else None. Imports nothing new."""
     np = sys.modules.get("numpy")
-    if np is not None:
-        t = type(value)
-        if t is np.ndarray:
-            return value
-        if isinstance(value, np.generic) and t.__module__ == "numpy":
-            return np.asarray(value)
+    if np is not None and type(value) is np.ndarray:
+        return value
     torch = sys.modules.get("torch")
     if torch is not None and type(value) in (torch.Tensor, torch.nn.Parameter):
         return value.detach().cpu().numpy()

@@ -17,7 +17,7 @@ import nbformat
 
 from . import paths
 
-KERNEL_ENV = {"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "TQDM_MININTERVAL": "1"}
+KERNEL_ENV = {"PYTHONHASHSEED": "0"}
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Run:
 
 
 def kernel_env() -> None:
-    """Settings every executed notebook gets: no GUI backend, fixed hashing, datasets path."""
+    """Settings every executed notebook gets: fixed hashing and the datasets path."""
     os.environ.update(KERNEL_ENV)
     os.environ.setdefault("AILAB_DATASETS", str(paths.datasets()))
 

@@ -22,6 +22,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 from tqdm.auto import tqdm
 
 from . import checkspec, nbgrader_api, submissions, syllabus
@@ -79,7 +80,7 @@ def warm_modules(nb) -> list[str]:
         if cell.cell_type != "code":
             continue
         try:
-            tree = ast.parse(cell.source)
+            tree = ast.parse(TransformerManager().transform_cell(cell.source))
         except SyntaxError:
             continue
         for node in ast.walk(tree):
@@ -93,6 +94,7 @@ def warm_modules(nb) -> list[str]:
 
 def prepare(course: Course, unit: str, sub: Submission, source: SourceUnit):
     """The notebook to run: nbgrader's sanitising, then every test cell as the instructor wrote it."""
+    _drop_foreign_grade_ids(sub.nb, source)
     nb = nbgrader_api.sanitize(course, unit, sub.student, sub.nb)
     _restore_deleted_tests(nb, source)
     for cell in nb.cells:
@@ -103,6 +105,25 @@ def prepare(course: Course, unit: str, sub: Submission, source: SourceUnit):
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
     return nb
+
+
+def _drop_foreign_grade_ids(nb, source: SourceUnit) -> None:
+    """Cells claiming grade ids the unit does not have, or a second time, become plain cells.
+
+    Students rename or copy graded cells; nbgrader would then refuse the whole
+    notebook. Dropping the false claim lets the real cells be restored instead.
+    """
+    seen: set[str] = set()
+    for cell in nb.cells:
+        meta = cell.get("metadata", {})
+        claim = meta.get("nbgrader")
+        if claim is None:
+            continue
+        gid = claim.get("grade_id") if isinstance(claim, dict) else None
+        if gid not in source.grade_ids or gid in seen:
+            del meta["nbgrader"]
+        else:
+            seen.add(gid)
 
 
 def _restore_deleted_tests(nb, source: SourceUnit) -> None:
@@ -264,7 +285,11 @@ def _drain(pending, course, unit, source, rows, max_score, bar) -> None:
         submissions.write_notebook(course.autograded(unit, sub.student) / f"{unit}.ipynb", nb)
         score, _ = nbgrader_api.save_grades(course, unit, sub.student, nb)
         status = result.get("status", "killed")
-        parts = [result.get("reason", "")] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
+        reason = result.get("reason", "")
+        if isinstance(result.get("timeout_cell"), int) and result["timeout_cell"] < len(cells):
+            reason = say("grade.timeout", cell=cells[result["timeout_cell"]]["index"] + 1,
+                         seconds=f"{result.get('timeout_seconds', 0):g}")
+        parts = [reason] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
         message = "; ".join(p for p in parts if p) or "all checks passed"
         row = Row(sub.student, unit, score, max_score, status, message[:300], sub.sha256,
                   round(time.perf_counter() - started, 2))

@@ -100,6 +100,9 @@ def make_shell():
                            "evalue": str(evalue)[:2000], "traceback": [str(s)[:4000] for s in stb[-20:]]})
 
     shell._showtraceback = showtraceback
+    # Figures stay in memory (Agg): grading reads values, not pictures, so `%matplotlib` is a no-op.
+    shell.register_magic_function(lambda line="": None, "line", "matplotlib")
+    shell.enable_gui = lambda gui=None: None
     return shell
 
 
@@ -263,14 +266,15 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
     cell_timeout = float(job["cell_timeout"])
     cell_deadline = time.monotonic() + cell_timeout
     interrupted_at = None
-    current = None
+    current = timed_out = None
     while True:
         now = time.monotonic()
         if now > notebook_deadline:
             status, reason = "timeout", f"the notebook ran longer than {job['notebook_timeout']} s"
             break
         if interrupted_at is not None and now > interrupted_at + GRACE_S:
-            status, reason = "timeout", f"cell {current} ran longer than {cell_timeout:g} s and ignored the stop"
+            status, reason = "timeout", "a cell ignored the stop signal"
+            timed_out = current
             break
         if interrupted_at is None and now > cell_deadline:
             try:
@@ -302,20 +306,22 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
                     msg.setdefault("outputs", []).append({"output_type": "error", "ename": "TimeoutError",
                                                           "evalue": f"cell stopped after {cell_timeout:g} s",
                                                           "traceback": []})
-                    status, reason = "timeout", f"cell {msg['cell']} ran longer than {cell_timeout:g} s"
+                    status, reason, timed_out = "timeout", "a cell ran past the time limit", msg["cell"]
                 cells[msg["cell"]] = msg
                 interrupted_at, cell_deadline = None, notebook_deadline
             elif msg.get("done"):
                 os.close(read_fd)
                 _wait_or_kill(pid)
-                return {"cells": cells, "status": status, "reason": reason}
+                return {"cells": cells, "status": status, "reason": reason, "timeout_cell": timed_out,
+                        "timeout_seconds": cell_timeout}
     os.close(read_fd)
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
     _wait_or_kill(pid)
-    return {"cells": cells, "status": status, "reason": reason}
+    return {"cells": cells, "status": status, "reason": reason, "timeout_cell": timed_out,
+            "timeout_seconds": cell_timeout}
 
 
 def _exit_reason(pid: int, cells: dict, total: int) -> tuple[str, str]:

@@ -47,7 +47,7 @@ class Limits:
 
     cell_timeout: float = 60.0
     notebook_timeout: float = 300.0
-    memory_bytes: int = 3 << 30
+    memory_bytes: int = 2 << 30
     max_processes: int = 128
     cpu_seconds: int = 900
     output_limit: int = 100_000
@@ -97,7 +97,7 @@ def bwrap_command(argv: list[str]) -> list[str]:
         cmd += ["--cap-drop", "ALL"]
     for key, value in {**SANDBOX_ENV, "AILAB_DATASETS": str(paths.datasets())}.items():
         cmd += ["--setenv", key, value]
-    return cmd + ["--chdir", "/tmp", *argv]
+    return cmd + ["--remount-ro", "/", "--chdir", "/tmp", *argv]
 
 
 class Cgroups:

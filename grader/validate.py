@@ -208,12 +208,14 @@ def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
 
 def _release_problems(unit: Unit) -> list[Problem]:
     student = nbgrader_api.student_version(copy.deepcopy(unit.notebook))
-    released = "\n".join(c.source for c in student.cells)
+    released = {ln.strip() for c in student.cells for ln in c.source.splitlines()}
+    outside = {ln.strip() for c in unit.notebook.cells
+               for ln in HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", c.source)).splitlines()}
     out = []
     for i, cell in enumerate(unit.notebook.cells):
         for block in SOLUTION_BLOCK.findall(cell.source) + HIDDEN_BLOCK.findall(cell.source):
             leaked = [ln.strip() for ln in block.splitlines()
-                      if len(ln.strip()) > 12 and ln.strip() in released]
+                      if len(ln.strip()) > 12 and ln.strip() in released and ln.strip() not in outside]
             if leaked:
                 out.append(Problem(unit.id, _cell_name(i, cell), f"student version shows {leaked[0]!r}",
                                    "keep solutions and hidden tests inside their markers"))

@@ -1,0 +1,47 @@
+# AI Literacy Lab. `make demo` shows everything; `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+COURSE ?= course
+UNITS   = $(shell $(BIN)/python -c "from grader import units; print(' '.join(u.id for u in units.discover()))")
+
+.PHONY: install demo test lab bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/ailab validate
+	$(BIN)/ailab book --edition both
+	$(BIN)/ailab release --course $(COURSE)
+	for unit in $(UNITS); do \
+	  $(BIN)/ailab sample $$unit --course $(COURSE) && \
+	  $(BIN)/ailab grade $$unit --course $(COURSE) && \
+	  $(BIN)/ailab feedback $$unit --course $(COURSE) || exit 1; \
+	done
+	$(BIN)/ailab export --course $(COURSE)
+	@echo
+	@echo "Student book:     build/site-student/index.html"
+	@echo "Instructor book:  build/site-instructor/index.html"
+	@echo "Course folder:    $(COURSE)/ (release/, submitted/, autograded/, feedback/, gradebook.db)"
+	@echo "Grades:           $(COURSE)/reports/<unit>/grades.csv and $(COURSE)/grades.csv"
+	@echo "JupyterLab:       make lab"
+
+test: install
+	$(BIN)/ruff check grader tests benchmarks
+	$(BIN)/python -m pytest
+
+lab: install
+	$(BIN)/ailab lab --course $(COURSE)
+
+bench: install
+	$(BIN)/python benchmarks/notebooks.py
+	$(BIN)/python benchmarks/grading.py
+
+clean:
+	rm -rf build $(COURSE) .pytest_cache
