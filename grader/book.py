@@ -25,6 +25,7 @@ from .errors import BadInput, BuildFailed
 from .units import Unit, grade_id
 
 EDITIONS = ("student", "instructor")
+MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "ui", "a11y", "input/tex/extensions")
 PAGES = ("intro.md", "how-to-use.md")
 INSTRUCTOR_PAGES = ("authoring.md",)
 
@@ -45,14 +46,18 @@ def unit_page(unit: Unit, edition: str):
     for cell in nb.cells:
         cells.append(cell)
         if cell.cell_type == "markdown" and units.is_graded(cell) and units.ailab_meta(cell).get("rubric"):
-            rubric = _md_cell(f"**Rubric for {grade_id(cell)}**\n\n{syllabus.rubric_table(cell)}",
-                              f"rubric-{grade_id(cell)}")
+            rubric = _md_cell(
+                f"**Rubric for {grade_id(cell)}**\n\n{syllabus.rubric_table(cell)}",
+                f"rubric-{grade_id(cell)}",
+            )
             cells.append(rubric)
     if edition == "instructor":
-        plan = (f"```{{admonition}} For the teacher\n:class: tip\n\n**Objectives**\n\n"
-                f"{syllabus.objectives_list(unit)}\n\n**Lesson plan**\n\n"
-                f"{syllabus.lesson_plan_table(unit)}\n\n**Grading**\n\n"
-                f"{syllabus.grading_table(unit)}\n```")
+        plan = (
+            f"```{{admonition}} For the teacher\n:class: tip\n\n**Objectives**\n\n"
+            f"{syllabus.objectives_list(unit)}\n\n**Lesson plan**\n\n"
+            f"{syllabus.lesson_plan_table(unit)}\n\n**Grading**\n\n"
+            f"{syllabus.grading_table(unit)}\n```"
+        )
         cells.insert(1, _md_cell(plan, "teacher-notes"))
     nb.cells = cells
     nb.metadata.pop("widgets", None)
@@ -62,14 +67,31 @@ def unit_page(unit: Unit, edition: str):
 def _strand_page(strand: str, strand_units: list[Unit]) -> str:
     intro = (paths.BOOK_PAGES / "strands" / f"{strand}.md").read_text(encoding="utf-8")
     hours = sum(u.meta["class_hours"] for u in strand_units)
-    return (f"{intro.rstrip()}\n\n## Units\n\n{syllabus.units_table(strand_units)}\n\n"
-            f"In all: {len(strand_units)} units, {hours} class periods of 45 minutes.\n")
+    return (
+        f"{intro.rstrip()}\n\n## Units\n\n{syllabus.units_table(strand_units)}\n\n"
+        f"In all: {len(strand_units)} units, {hours} class periods of 45 minutes.\n"
+    )
 
 
 def _syllabus_page(all_units: list[Unit]) -> str:
-    return ("# Syllabus\n\nComputed from the units' own metadata.\n\n## Hours by tier\n\n"
-            f"{syllabus.hours_table(all_units)}\n\n## Units\n\n{syllabus.units_table(all_units)}\n\n"
-            f"## Objectives\n\n{syllabus.syllabus_table(all_units)}\n")
+    return (
+        "# Syllabus\n\nComputed from the units' own metadata.\n\n## Hours by tier\n\n"
+        f"{syllabus.hours_table(all_units)}\n\n## Units\n\n{syllabus.units_table(all_units)}\n\n"
+        f"## Objectives\n\n{syllabus.syllabus_table(all_units)}\n"
+    )
+
+
+def _copy_mathjax(target: Path) -> None:
+    """MathJax from a Python package, so formulas render in an offline classroom."""
+    import mathjax
+
+    source = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+    for part in MATHJAX_PARTS:
+        src, dst = source / part, target / part
+        if dst.exists():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(src, dst) if src.is_dir() else shutil.copy2(src, dst)
 
 
 def _config(edition: str) -> dict:
@@ -79,13 +101,29 @@ def _config(edition: str) -> dict:
         "author": "AI Literacy Lab",
         "copyright": "2026",
         "only_build_toc_files": True,
-        "execute": {"execute_notebooks": execute_mode, "timeout": 120, "allow_errors": False,
-                    "exclude_patterns": []},
-        "html": {"use_repository_button": False, "use_issues_button": False,
-                 "use_edit_page_button": False, "home_page_in_navbar": True},
+        "execute": {
+            "execute_notebooks": execute_mode,
+            "timeout": 120,
+            "allow_errors": False,
+            "exclude_patterns": [],
+        },
+        "html": {
+            "use_repository_button": False,
+            "use_issues_button": False,
+            "use_edit_page_button": False,
+            "home_page_in_navbar": True,
+        },
         "launch_buttons": {"notebook_interface": "jupyterlab"},
-        "sphinx": {"config": {"html_show_copyright": False, "suppress_warnings": ["myst.header"],
-                              "nb_execution_show_tb": True, "html_last_updated_fmt": None}},
+        "sphinx": {
+            "extra_extensions": ["grader.book_ext"],
+            "config": {
+                "html_show_copyright": False,
+                "suppress_warnings": ["myst.header"],
+                "nb_execution_show_tb": True,
+                "html_extra_path": ["_extra"],
+                "mathjax_path": "../mathjax/tex-chtml.js",
+            },
+        },
     }
 
 
@@ -121,10 +159,16 @@ def stage(edition: str) -> Path:
             _write(folder / f"{unit.id}.ipynb", nbformat.writes(unit_page(unit, edition)))
             chapters.append({"file": f"units/{unit.id}/{unit.id}"})
         vocab = units.vocabulary()["strands"]
-        parts.append({"caption": vocab[strand], "chapters": [{"file": f"strands/{strand}", "sections": chapters}]})
-    _write(root / "_toc.yml", yaml.safe_dump({"format": "jb-book", "root": "intro", "parts": parts},
-                                             sort_keys=False))
+        parts.append(
+            {"caption": vocab[strand], "chapters": [{"file": f"strands/{strand}", "sections": chapters}]}
+        )
+    _write(
+        root / "_toc.yml",
+        yaml.safe_dump({"format": "jb-book", "root": "intro", "parts": parts}, sort_keys=False),
+    )
     _write(root / "_config.yml", yaml.safe_dump(_config(edition), sort_keys=False))
+    shutil.rmtree(root / "_static" / "mathjax", ignore_errors=True)
+    _copy_mathjax(root / "_extra" / "mathjax")
     return root
 
 
@@ -140,16 +184,29 @@ def build(edition: str = "student") -> Path:
     root = stage(edition)
     execute.kernel_env()
     log = root / "build.log"
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html",
-           "-W", "-n", "--keep-going"]
+    cmd = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(root),
+        "--builder",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     with log.open("w", encoding="utf-8") as out:
         code = subprocess.call(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     if code != 0:
-        reason = next((ln for ln in log.read_text().splitlines()[::-1] if "WARNING" in ln or "ERROR" in ln),
-                      f"exit code {code}")
-        raise BuildFailed(f"Jupyter Book build failed: {reason.strip()[:300]}", f"{edition} edition",
-                          f"see {log} and {root / '_build' / 'html' / 'reports'}")
+        reason = next(
+            (ln for ln in log.read_text().splitlines()[::-1] if "WARNING" in ln or "ERROR" in ln),
+            f"exit code {code}",
+        )
+        raise BuildFailed(
+            f"Jupyter Book build failed: {reason.strip()[:300]}",
+            f"{edition} edition",
+            f"see {log} and {root / '_build' / 'html' / 'reports'}",
+        )
     site = paths.book_html(edition)
     fresh = site.with_name(site.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)

@@ -47,8 +47,13 @@ def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False)
     return lab(course, port, no_browser)
 
 
-def _grade(unit: str, course: Path | None = None, workers: int | None = None, force: bool = False,
-           require_sandbox: bool = False) -> int:
+def _grade(
+    unit: str,
+    course: Path | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    require_sandbox: bool = False,
+) -> int:
     from .grade import grade, summary_table
 
     report = grade(unit, course, workers=workers, force=force, require_sandbox=require_sandbox)

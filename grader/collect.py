@@ -47,14 +47,21 @@ def collect(unit: str, zip_file: Path, course_dir: Path | None = None) -> list[s
                 continue
             student, _ = found
             if not STUDENT_ID.match(student):
-                raise BadInput(f"cannot read a student id from {info.filename!r}", str(zip_file),
-                               "name folders or files <student_id>/... or <student_id>_...")
+                raise BadInput(
+                    f"cannot read a student id from {info.filename!r}",
+                    str(zip_file),
+                    "name folders or files <student_id>/... or <student_id>_...",
+                )
             if info.file_size > MAX_MEMBER_MB * 2**20:
-                raise BadInput(f"{info.filename!r} is larger than {MAX_MEMBER_MB} MB", str(zip_file),
-                               "remove it from the zip")
+                raise BadInput(
+                    f"{info.filename!r} is larger than {MAX_MEMBER_MB} MB",
+                    str(zip_file),
+                    "remove it from the zip",
+                )
             if student in plan:
-                raise BadInput(f"two notebooks for student {student!r}", str(zip_file),
-                               "keep one notebook per student")
+                raise BadInput(
+                    f"two notebooks for student {student!r}", str(zip_file), "keep one notebook per student"
+                )
             plan[student] = info
         if not plan:
             raise BadInput("no notebooks found", str(zip_file), "the zip should hold .ipynb files")

@@ -147,9 +147,7 @@ def fraction_equal(got: Any, spec: dict, rtol: float, atol: float) -> Verdict:
     fraction = float(np.mean(arr == want)) if want.size else 0.0
     if fraction >= spec["at_least"]:
         return Verdict(True)
-    return Verdict(
-        False, "compare.fraction", {"got": f"{fraction:.0%}", "want": f"{spec['at_least']:.0%}"}
-    )
+    return Verdict(False, "compare.fraction", {"got": f"{fraction:.0%}", "want": f"{spec['at_least']:.0%}"})
 
 
 def shape(got: Any, want: list, rtol: float, atol: float) -> Verdict:

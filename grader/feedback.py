@@ -16,7 +16,9 @@ def feedback(unit: str, course_dir: Path | None = None) -> list[Path]:
     course = open_course(course_dir)
     graded = sorted((course.root / "autograded").glob(f"*/{unit}/{unit}.ipynb"))
     if not graded:
-        raise BadInput(f"nothing graded for {unit!r} yet", str(course.root), f"run `ailab grade {unit}` first")
+        raise BadInput(
+            f"nothing graded for {unit!r} yet", str(course.root), f"run `ailab grade {unit}` first"
+        )
     written = []
     for path in graded:
         student = path.parent.parent.name

@@ -64,12 +64,18 @@ class SourceUnit:
     def load(cls, course: Course, unit: str) -> SourceUnit:
         path = course.source(unit) / f"{unit}.ipynb"
         if not path.exists():
-            raise BadInput(f"unit {unit!r} is not released in this course", str(course.root),
-                           f"run `ailab release --course {course.root}` first")
+            raise BadInput(
+                f"unit {unit!r} is not released in this course",
+                str(course.root),
+                f"run `ailab release --course {course.root}` first",
+            )
         nb = nbformat.read(path, as_version=4)
         tests = {grade_id(c): c.source for c in nb.cells if is_test(c)}
-        questions = {gid: Question.from_calls(gid, calls) for gid, src in tests.items()
-                     if (calls := checkspec.parse(src))}
+        questions = {
+            gid: Question.from_calls(gid, calls)
+            for gid, src in tests.items()
+            if (calls := checkspec.parse(src))
+        }
         return cls(nb, questions, tests)
 
 
@@ -172,8 +178,16 @@ def apply_results(nb, cells: list[dict], result: dict, source: SourceUnit) -> li
         raw = record.get("outputs", []) if isinstance(record, dict) else []
         cell.outputs = [o for o in (_safe_output(x) for x in raw if isinstance(x, dict)) if o is not None]
         if record is None and is_test(cell):
-            cell.outputs = [nbformat.from_dict({"output_type": "error", "ename": "NotRun",
-                                                "evalue": "this cell did not run", "traceback": []})]
+            cell.outputs = [
+                nbformat.from_dict(
+                    {
+                        "output_type": "error",
+                        "ename": "NotRun",
+                        "evalue": "this cell did not run",
+                        "traceback": [],
+                    }
+                )
+            ]
     for cell in nb.cells:
         if is_test(cell) and grade_id(cell) not in source.questions:
             if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
@@ -212,8 +226,15 @@ class Pool:
             worker.stop()
 
 
-def grade(unit: str, course_dir: Path | None = None, workers: int | None = None, force: bool = False,
-          require_sandbox: bool = False, limits: Limits | None = None, progress: bool = True) -> Report:
+def grade(
+    unit: str,
+    course_dir: Path | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    require_sandbox: bool = False,
+    limits: Limits | None = None,
+    progress: bool = True,
+) -> Report:
     """Grade every submission of ``unit``; returns one row per student."""
     start = time.perf_counter()
     course = open_course(course_dir)
@@ -221,8 +242,11 @@ def grade(unit: str, course_dir: Path | None = None, workers: int | None = None,
     max_score = nbgrader_api.max_score(course, unit)
     found = submissions.find(course, unit)
     if not found:
-        raise BadInput("no submissions to grade", str(course.submitted(unit)),
-                       f"put notebooks in submitted/<student>/{unit}/ or use `ailab collect`")
+        raise BadInput(
+            "no submissions to grade",
+            str(course.submitted(unit)),
+            f"put notebooks in submitted/<student>/{unit}/ or use `ailab collect`",
+        )
     if workers is not None and workers < 1:
         raise BadInput(f"--workers must be at least 1, not {workers}", "ailab grade", "use --workers 2")
     journal = submissions.load_journal(course, unit)
@@ -287,12 +311,23 @@ def _drain(pending, course, unit, source, rows, max_score, bar) -> None:
         status = result.get("status", "killed")
         reason = result.get("reason", "")
         if isinstance(result.get("timeout_cell"), int) and result["timeout_cell"] < len(cells):
-            reason = say("grade.timeout", cell=cells[result["timeout_cell"]]["index"] + 1,
-                         seconds=f"{result.get('timeout_seconds', 0):g}")
+            reason = say(
+                "grade.timeout",
+                cell=cells[result["timeout_cell"]]["index"] + 1,
+                seconds=f"{result.get('timeout_seconds', 0):g}",
+            )
         parts = [reason] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
         message = "; ".join(p for p in parts if p) or "all checks passed"
-        row = Row(sub.student, unit, score, max_score, status, message[:300], sub.sha256,
-                  round(time.perf_counter() - started, 2))
+        row = Row(
+            sub.student,
+            unit,
+            score,
+            max_score,
+            status,
+            message[:300],
+            sub.sha256,
+            round(time.perf_counter() - started, 2),
+        )
         _record(course, unit, row, rows)
         bar.update()
 
@@ -311,14 +346,25 @@ def summary_table(report: Report) -> str:
     mean = sum(r.score for r in rows) / len(rows) if rows else 0.0
     top = rows[0].max_score if rows else 0.0
     lines = [
-        syllabus.table(["Student", "Score", "Status", "Message"],
-                       [[r.student_id, f"{r.score:g}/{r.max_score:g}", r.status, r.message] for r in rows]),
+        syllabus.table(
+            ["Student", "Score", "Status", "Message"],
+            [[r.student_id, f"{r.score:g}/{r.max_score:g}", r.status, r.message] for r in rows],
+        ),
         "",
-        syllabus.table(["Unit", "Students", "Graded now", "Mean score", "By status", "Workers", "Sandbox",
-                        "Seconds"],
-                       [[report.unit, len(rows), report.graded_now, f"{mean:.2f}/{top:g}",
-                         ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())), report.workers,
-                         "bubblewrap" if report.sandboxed else "NONE (limits only)",
-                         f"{report.seconds:.1f}"]]),
+        syllabus.table(
+            ["Unit", "Students", "Graded now", "Mean score", "By status", "Workers", "Sandbox", "Seconds"],
+            [
+                [
+                    report.unit,
+                    len(rows),
+                    report.graded_now,
+                    f"{mean:.2f}/{top:g}",
+                    ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())),
+                    report.workers,
+                    "bubblewrap" if report.sandboxed else "NONE (limits only)",
+                    f"{report.seconds:.1f}",
+                ]
+            ],
+        ),
     ]
     return "\n".join(lines)

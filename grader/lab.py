@@ -14,6 +14,12 @@ def lab(course_dir: Path | None = None, port: int = 8888, no_browser: bool = Fal
     """Start JupyterLab in the course folder (students open ``release/<unit>``)."""
     course = open_course(course_dir)
     execute.kernel_env()
-    cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course.root}",
-           f"--port={port}"] + (["--no-browser"] if no_browser else [])
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        f"--ServerApp.root_dir={course.root}",
+        f"--port={port}",
+    ] + (["--no-browser"] if no_browser else [])
     return subprocess.call(cmd, cwd=course.root)

@@ -138,8 +138,7 @@ def sanitize(course: Course, unit_id: str, student: str, nb):
     instructor wrote them; duplicated grade ids are dropped.
     """
     resources = _resources(course, unit_id, student, unit_id)
-    for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(),
-               CheckCellMetadata()):
+    for pp in (ClearOutput(), DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(), CheckCellMetadata()):
         nb, resources = pp.preprocess(nb, resources)
     return nb
 

@@ -22,11 +22,17 @@ def open_course(course_dir: Path | None, create: bool = False) -> Course:
         raise BadInput("is a file, not a folder", str(course.root), "name a folder with --course")
     if not course.config.exists():
         if not create:
-            raise BadInput("not an ailab course folder (no nbgrader_config.py)", str(course.root),
-                           "run `ailab release --course DIR` first")
+            raise BadInput(
+                "not an ailab course folder (no nbgrader_config.py)",
+                str(course.root),
+                "run `ailab release --course DIR` first",
+            )
         if course.root.exists() and any(course.root.iterdir()):
-            raise BadInput("folder is not empty and is not a course", str(course.root),
-                           "name an empty or new folder with --course")
+            raise BadInput(
+                "folder is not empty and is not a course",
+                str(course.root),
+                "name an empty or new folder with --course",
+            )
     return course
 
 
@@ -42,8 +48,9 @@ def copy_source(unit: units.Unit, course: Course) -> None:
     staging.rmdir()
 
 
-def release(course_dir: Path | None = None, unit_ids: list[str] | None = None,
-            db_url: str | None = None) -> Course:
+def release(
+    course_dir: Path | None = None, unit_ids: list[str] | None = None, db_url: str | None = None
+) -> Course:
     """Student versions of the units via nbgrader, with a gradebook that knows them."""
     selected = units.select(unit_ids)
     course = open_course(course_dir, create=True)

@@ -74,8 +74,14 @@ def make_shell():
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            self.shell.sink.append({"output_type": "execute_result", "data": format_dict,
-                                    "metadata": md_dict or {}, "execution_count": self.prompt_count})
+            self.shell.sink.append(
+                {
+                    "output_type": "execute_result",
+                    "data": format_dict,
+                    "metadata": md_dict or {},
+                    "execution_count": self.prompt_count,
+                }
+            )
 
     class Publisher(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
@@ -96,8 +102,14 @@ def make_shell():
     shell.colors = "NoColor"
 
     def showtraceback(etype, evalue, stb):
-        shell.sink.append({"output_type": "error", "ename": getattr(etype, "__name__", str(etype)),
-                           "evalue": str(evalue)[:2000], "traceback": [str(s)[:4000] for s in stb[-20:]]})
+        shell.sink.append(
+            {
+                "output_type": "error",
+                "ename": getattr(etype, "__name__", str(etype)),
+                "evalue": str(evalue)[:2000],
+                "traceback": [str(s)[:4000] for s in stb[-20:]],
+            }
+        )
 
     shell._showtraceback = showtraceback
     # Figures stay in memory (Agg): grading reads values, not pictures, so `%matplotlib` is a no-op.
@@ -146,8 +158,14 @@ def child_main(shell, job: dict, out_fd: int) -> None:
             try:
                 shell.run_cell(cell["source"], store_history=True)
             except KeyboardInterrupt:
-                shell.sink.append({"output_type": "error", "ename": "KeyboardInterrupt",
-                                   "evalue": "cell stopped: time limit", "traceback": []})
+                shell.sink.append(
+                    {
+                        "output_type": "error",
+                        "ename": "KeyboardInterrupt",
+                        "evalue": "cell stopped: time limit",
+                        "traceback": [],
+                    }
+                )
             finally:
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             record = {"cell": index, "outputs": shell.sink}
@@ -168,9 +186,13 @@ def limit_child(job: dict) -> None:
         vsz = int(f.read().split()[0]) * page
     mem = int(job.get("memory_bytes", 3 << 30))
     cpu = int(job.get("cpu_seconds", 600))
-    for res, value in ((resource.RLIMIT_AS, vsz + mem), (resource.RLIMIT_CPU, cpu),
-                       (resource.RLIMIT_FSIZE, 64 << 20), (resource.RLIMIT_NOFILE, 512),
-                       (resource.RLIMIT_CORE, 0)):
+    for res, value in (
+        (resource.RLIMIT_AS, vsz + mem),
+        (resource.RLIMIT_CPU, cpu),
+        (resource.RLIMIT_FSIZE, 64 << 20),
+        (resource.RLIMIT_NOFILE, 512),
+        (resource.RLIMIT_CORE, 0),
+    ):
         resource.setrlimit(res, (value, value))
     if os.getuid() != 0:  # root ignores RLIMIT_NPROC; the grader uses a pids cgroup then
         nproc = int(job.get("max_processes", 128)) + _processes_of_this_user()
@@ -303,25 +325,40 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
                 cell_deadline = time.monotonic() + cell_timeout
             elif "cell" in msg and isinstance(msg.get("cell"), int):
                 if interrupted_at is not None:
-                    msg.setdefault("outputs", []).append({"output_type": "error", "ename": "TimeoutError",
-                                                          "evalue": f"cell stopped after {cell_timeout:g} s",
-                                                          "traceback": []})
+                    msg.setdefault("outputs", []).append(
+                        {
+                            "output_type": "error",
+                            "ename": "TimeoutError",
+                            "evalue": f"cell stopped after {cell_timeout:g} s",
+                            "traceback": [],
+                        }
+                    )
                     status, reason, timed_out = "timeout", "a cell ran past the time limit", msg["cell"]
                 cells[msg["cell"]] = msg
                 interrupted_at, cell_deadline = None, notebook_deadline
             elif msg.get("done"):
                 os.close(read_fd)
                 _wait_or_kill(pid)
-                return {"cells": cells, "status": status, "reason": reason, "timeout_cell": timed_out,
-                        "timeout_seconds": cell_timeout}
+                return {
+                    "cells": cells,
+                    "status": status,
+                    "reason": reason,
+                    "timeout_cell": timed_out,
+                    "timeout_seconds": cell_timeout,
+                }
     os.close(read_fd)
     try:
         os.killpg(pid, signal.SIGKILL)
     except OSError:
         pass
     _wait_or_kill(pid)
-    return {"cells": cells, "status": status, "reason": reason, "timeout_cell": timed_out,
-            "timeout_seconds": cell_timeout}
+    return {
+        "cells": cells,
+        "status": status,
+        "reason": reason,
+        "timeout_cell": timed_out,
+        "timeout_seconds": cell_timeout,
+    }
 
 
 def _exit_reason(pid: int, cells: dict, total: int) -> tuple[str, str]:
@@ -339,10 +376,17 @@ def _exit_reason(pid: int, cells: dict, total: int) -> tuple[str, str]:
         return "killed", "the notebook closed the grader's report channel"
     if os.WIFSIGNALED(code):
         sig = signal.Signals(os.WTERMSIG(code)).name
-        why = {"SIGKILL": "killed (memory or process limit)", "SIGXCPU": "CPU time limit",
-               "SIGSEGV": "crashed (segmentation fault)", "SIGXFSZ": "file size limit"}.get(sig, sig)
+        why = {
+            "SIGKILL": "killed (memory or process limit)",
+            "SIGXCPU": "CPU time limit",
+            "SIGSEGV": "crashed (segmentation fault)",
+            "SIGXFSZ": "file size limit",
+        }.get(sig, sig)
         return "killed", f"the kernel died: {why}"
-    return "killed", f"the kernel exited after {len(cells)} of {total} cells (exit code {os.WEXITSTATUS(code)})"
+    return (
+        "killed",
+        f"the kernel exited after {len(cells)} of {total} cells (exit code {os.WEXITSTATUS(code)})",
+    )
 
 
 def _wait_or_kill(pid: int) -> None:

@@ -24,11 +24,16 @@ SAMPLES = ("correct", "partial", "empty", "wrong", "tamper", "looper")
 
 def _answer(source: str, replacement: str | None) -> str:
     """The source cell with its solution block kept (None) or replaced by ``replacement``."""
+
     def fill(match: re.Match) -> str:
         indent = re.match(r"[ \t]*", match.group(0)).group(0)
-        body = match.group(1) if replacement is None else "".join(
-            f"{indent}{line}\n" for line in replacement.splitlines())
+        body = (
+            match.group(1)
+            if replacement is None
+            else "".join(f"{indent}{line}\n" for line in replacement.splitlines())
+        )
         return body
+
     return BLOCK.sub(fill, source)
 
 
@@ -67,20 +72,30 @@ def samples(unit: units.Unit, release_nb) -> dict[str, object]:
     for cell in tamper.cells:
         if units.is_test(cell):
             cell.source = "pass  # the tests were removed"
-    tamper.cells.insert(1, nbformat.v4.new_code_cell(
-        "import grader\n"
-        "grader.check = lambda *args, **kwargs: print('all checks passed')\n"
-        "check = grader.check\n"
-        "class Always(int):\n"
-        "    def __eq__(self, other):\n"
-        "        return True\n"
-        "import builtins\n"
-        "builtins.AssertionError = Exception"))
+    tamper.cells.insert(
+        1,
+        nbformat.v4.new_code_cell(
+            "import grader\n"
+            "grader.check = lambda *args, **kwargs: print('all checks passed')\n"
+            "check = grader.check\n"
+            "class Always(int):\n"
+            "    def __eq__(self, other):\n"
+            "        return True\n"
+            "import builtins\n"
+            "builtins.AssertionError = Exception"
+        ),
+    )
     looper = copy.deepcopy(correct)
     first_test = next(i for i, c in enumerate(looper.cells) if units.is_test(c))
     looper.cells.insert(first_test, nbformat.v4.new_code_cell("while True:\n    pass"))
-    return {"correct": correct, "partial": partial, "empty": copy.deepcopy(release_nb), "wrong": wrong,
-            "tamper": tamper, "looper": looper}
+    return {
+        "correct": correct,
+        "partial": partial,
+        "empty": copy.deepcopy(release_nb),
+        "wrong": wrong,
+        "tamper": tamper,
+        "looper": looper,
+    }
 
 
 def expected_auto_scores(unit: units.Unit) -> dict[str, float]:

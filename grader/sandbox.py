@@ -58,8 +58,11 @@ def bwrap_works() -> bool:
     """Is bubblewrap installed, and can it make a sandbox on this machine?"""
     if not shutil.which("bwrap"):
         return False
-    probe = subprocess.run(["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "true"],
-                           capture_output=True, timeout=30)
+    probe = subprocess.run(
+        ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "true"],
+        capture_output=True,
+        timeout=30,
+    )
     return probe.returncode == 0
 
 
@@ -68,11 +71,16 @@ def sandbox_mode(require: bool) -> bool:
     if bwrap_works():
         return True
     if require:
-        raise SandboxUnavailable("bubblewrap (bwrap) is not available", "ailab grade",
-                                 "install it (Debian: apt-get install bubblewrap) or drop --require-sandbox")
-    print("WARNING: bubblewrap is not available: grading with resource limits only. Student code can read "
-          "files this user can read and reach the network. Install bubblewrap to sandbox grading.",
-          file=sys.stderr)
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) is not available",
+            "ailab grade",
+            "install it (Debian: apt-get install bubblewrap) or drop --require-sandbox",
+        )
+    print(
+        "WARNING: bubblewrap is not available: grading with resource limits only. Student code can read "
+        "files this user can read and reach the network. Install bubblewrap to sandbox grading.",
+        file=sys.stderr,
+    )
     return False
 
 
@@ -82,8 +90,22 @@ def _read_only_roots() -> list[str]:
 
 
 def bwrap_command(argv: list[str]) -> list[str]:
-    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
-           "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    cmd = [
+        "bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     for top in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -107,8 +129,10 @@ class Cgroups:
         self.dirs: list[Path] = []
         if os.geteuid() != 0:
             return
-        wanted = {"pids": {"pids.max": str(limits.max_processes + 32)},
-                  "memory": {"memory.limit_in_bytes": str(limits.memory_bytes + (1 << 30))}}
+        wanted = {
+            "pids": {"pids.max": str(limits.max_processes + 32)},
+            "memory": {"memory.limit_in_bytes": str(limits.memory_bytes + (1 << 30))},
+        }
         for controller, settings in wanted.items():
             folder = CGROUP_ROOT / controller / "ailab" / name
             try:
@@ -153,19 +177,33 @@ class Worker:
             argv, env, self.scratch = bwrap_command(argv), None, "/tmp/work"
         else:
             self.scratch = tempfile.mkdtemp(prefix=f"ailab-work{self.index}-")
-            env = {**SANDBOX_ENV, "PATH": os.environ.get("PATH", SANDBOX_ENV["PATH"]),
-                   "HOME": self.scratch, "MPLCONFIGDIR": os.path.join(self.scratch, ".mpl"),
-                   "AILAB_DATASETS": str(paths.datasets())}
+            env = {
+                **SANDBOX_ENV,
+                "PATH": os.environ.get("PATH", SANDBOX_ENV["PATH"]),
+                "HOME": self.scratch,
+                "MPLCONFIGDIR": os.path.join(self.scratch, ".mpl"),
+                "AILAB_DATASETS": str(paths.datasets()),
+            }
         self.cgroups = Cgroups(f"{os.getpid()}-{self.index}-{self.restarts}", self.limits)
-        self.proc = subprocess.Popen(self.cgroups.wrap(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env, cwd="/", start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.cgroups.wrap(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd="/",
+            start_new_session=True,
+        )
         self._buffer = b""
         self._send({"warm": self.warm, "sandboxed": self.sandboxed, "scratch": self.scratch})
         ready = self._receive(time.monotonic() + START_TIMEOUT_S)
         if not ready or not ready.get("ready"):
             self.stop()
-            raise SandboxUnavailable("the grading worker did not start", f"worker {self.index}",
-                                     "run `ailab grade` again; if it persists, try without the sandbox")
+            raise SandboxUnavailable(
+                "the grading worker did not start",
+                f"worker {self.index}",
+                "run `ailab grade` again; if it persists, try without the sandbox",
+            )
 
     def run(self, cells: list[dict]) -> dict:
         """Execute one notebook's cells; always returns a result, never raises for student code."""
@@ -178,8 +216,11 @@ class Worker:
         if result is None or result.get("id") != job["id"]:
             self.stop()
             self.restarts += 1
-            return {"cells": {}, "status": "killed",
-                    "reason": "the sandbox stopped while running the notebook (it was restarted)"}
+            return {
+                "cells": {},
+                "status": "killed",
+                "reason": "the sandbox stopped while running the notebook (it was restarted)",
+            }
         result["cells"] = {int(k): v for k, v in result.get("cells", {}).items()}
         return result
 

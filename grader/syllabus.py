@@ -38,15 +38,19 @@ def syllabus_table(all_units: list[Unit]) -> str:
     for u in all_units:
         pts = points_by_objective(u)
         for obj in u.meta["objectives"]:
-            rows.append([
-                u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"],
-                f"{obj['id']}: {obj['text']}",
-                ", ".join(f"{c} {vocab['ai4k12'][c]}" for c in obj["ai4k12"]),
-                ", ".join(obj["stage_goals"]),
-                f"{pts.get(obj['id'], 0):g}",
-            ])
-    return table(["Unit", "Title", "Tier", "Periods", "Objective", "AI4K12", "Stage goals", "Points"],
-                 rows)
+            rows.append(
+                [
+                    u.id,
+                    u.meta["title"],
+                    u.meta["tier"],
+                    u.meta["class_hours"],
+                    f"{obj['id']}: {obj['text']}",
+                    ", ".join(f"{c} {vocab['ai4k12'][c]}" for c in obj["ai4k12"]),
+                    ", ".join(obj["stage_goals"]),
+                    f"{pts.get(obj['id'], 0):g}",
+                ]
+            )
+    return table(["Unit", "Title", "Tier", "Periods", "Objective", "AI4K12", "Stage goals", "Points"], rows)
 
 
 def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
@@ -63,8 +67,10 @@ def hours_table(all_units: list[Unit]) -> str:
 
 
 def units_table(all_units: list[Unit]) -> str:
-    rows = [[u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"], f"{u.max_score:g}",
-             u.meta["summary"]] for u in all_units]
+    rows = [
+        [u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"], f"{u.max_score:g}", u.meta["summary"]]
+        for u in all_units
+    ]
     return table(["Unit", "Title", "Tier", "Periods", "Points", "What students do"], rows)
 
 
@@ -83,8 +89,14 @@ def grading_table(unit: Unit) -> str:
     for cell in unit.notebook.cells:
         if is_graded(cell):
             kind = "auto" if units.is_test(cell) else "by hand (rubric)"
-            rows.append([grade_id(cell), nbgrader_meta(cell)["points"], kind,
-                         ", ".join(ailab_meta(cell).get("objectives", []))])
+            rows.append(
+                [
+                    grade_id(cell),
+                    nbgrader_meta(cell)["points"],
+                    kind,
+                    ", ".join(ailab_meta(cell).get("objectives", [])),
+                ]
+            )
     return table(["Grade id", "Points", "Graded", "Objectives"], rows)
 
 

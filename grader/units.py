@@ -105,7 +105,9 @@ def load(path: Path) -> Unit:
         jsonschema.validate(meta, schema())
     except jsonschema.ValidationError as exc:
         field = "/".join(str(p) for p in exc.absolute_path) or "ailab"
-        raise UnitProblem(f"metadata {field}: {exc.message}", where, "see grader/schema/unit-v1.json") from exc
+        raise UnitProblem(
+            f"metadata {field}: {exc.message}", where, "see grader/schema/unit-v1.json"
+        ) from exc
     if path.stem != meta["id"] or path.parent.name != meta["id"] or path.parent.parent.name != meta["strand"]:
         raise UnitProblem(
             f"file is not at notebooks/{meta['strand']}/{meta['id']}/{meta['id']}.ipynb",

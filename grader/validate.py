@@ -49,12 +49,18 @@ def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
     for obj in meta["objectives"]:
         for code in obj["ai4k12"]:
             if code not in vocab["ai4k12"]:
-                bad(f"objective {obj['id']}", f"unknown AI4K12 code {code!r}",
-                    "use a code listed in grader/schema/vocabulary.json")
+                bad(
+                    f"objective {obj['id']}",
+                    f"unknown AI4K12 code {code!r}",
+                    "use a code listed in grader/schema/vocabulary.json",
+                )
         for goal in obj["stage_goals"]:
             if goal not in vocab["stage_goals"]:
-                bad(f"objective {obj['id']}", f"unknown stage goal {goal!r}",
-                    f"use one of {sorted(vocab['stage_goals'])}")
+                bad(
+                    f"objective {obj['id']}",
+                    f"unknown stage goal {goal!r}",
+                    f"use one of {sorted(vocab['stage_goals'])}",
+                )
     for pre in meta["prerequisites"]:
         if pre not in known_units:
             bad("metadata", f"prerequisite {pre!r} is not a unit", "fix the id or remove it")
@@ -87,7 +93,7 @@ def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
             bad(where, "graded cell has no points", "set nbgrader points > 0")
         cited = ailab_meta(cell).get("objectives") or []
         if not cited:
-            bad(where, "graded cell cites no objective", "add ailab.objectives, e.g. [\"O1\"]")
+            bad(where, "graded cell cites no objective", 'add ailab.objectives, e.g. ["O1"]')
         for obj in cited:
             if obj not in declared:
                 bad(where, f"cites undeclared objective {obj!r}", f"use one of {sorted(declared)}")
@@ -100,8 +106,11 @@ def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
             rubric = ailab_meta(cell).get("rubric") or []
             top = max((level.get("points", -1) for level in rubric), default=None)
             if len(rubric) < 2 or top != points:
-                bad(where, "reflection needs a rubric of ≥ 2 levels whose top equals the points",
-                    "add ailab.rubric as book/authoring.md shows")
+                bad(
+                    where,
+                    "reflection needs a rubric of ≥ 2 levels whose top equals the points",
+                    "add ailab.rubric as book/authoring.md shows",
+                )
     for obj in sorted(declared - assessed):
         bad(f"objective {obj}", "is not assessed by any graded cell", "cite it from a graded cell")
     if questions < MIN_QUESTIONS:
@@ -122,57 +131,116 @@ def _lesson_plan_problems(unit: Unit) -> list[Problem]:
     for period in range(1, hours + 1):
         minutes = sum(step["minutes"] for step in plan if step["period"] == period)
         if minutes != 45:
-            out.append(Problem(unit.id, f"lesson plan period {period}", f"adds up to {minutes} minutes",
-                               "make every period 45 minutes"))
+            out.append(
+                Problem(
+                    unit.id,
+                    f"lesson plan period {period}",
+                    f"adds up to {minutes} minutes",
+                    "make every period 45 minutes",
+                )
+            )
     if any(step["period"] > hours for step in plan):
-        out.append(Problem(unit.id, "lesson plan", f"has periods beyond class_hours={hours}",
-                           "raise class_hours or shorten the plan"))
+        out.append(
+            Problem(
+                unit.id,
+                "lesson plan",
+                f"has periods beyond class_hours={hours}",
+                "raise class_hours or shorten the plan",
+            )
+        )
     order = [phases.index(step["phase"]) for step in plan]
     if order != sorted(order) or set(order) != set(range(len(phases))):
-        out.append(Problem(unit.id, "lesson plan", "phases must run hook → explore → build → reflect → self-check",
-                           "reorder the steps so each phase appears, in that order"))
+        out.append(
+            Problem(
+                unit.id,
+                "lesson plan",
+                "phases must run hook → explore → build → reflect → self-check",
+                "reorder the steps so each phase appears, in that order",
+            )
+        )
     return out
 
 
 def _test_cell_problems(unit: Unit, where: str, cell) -> list[Problem]:
     calls = unit.checks(cell)
     if not calls:
-        return [Problem(unit.id, where, "test cell is not made only of check(...) calls",
-                        "write tests as check(...) calls (book/authoring.md)")]
+        return [
+            Problem(
+                unit.id,
+                where,
+                "test cell is not made only of check(...) calls",
+                "write tests as check(...) calls (book/authoring.md)",
+            )
+        ]
     out = []
     gid = grade_id(cell)
     if {c.question for c in calls} != {gid}:
-        out.append(Problem(unit.id, where, f"check(...) names a question other than {gid!r}",
-                           "use the cell's grade id"))
+        out.append(
+            Problem(
+                unit.id, where, f"check(...) names a question other than {gid!r}", "use the cell's grade id"
+            )
+        )
     public = [p for c in calls if not c.hidden for p in c.probes]
     hidden = [p for c in calls if c.hidden for p in c.probes]
     if not public or not hidden:
-        out.append(Problem(unit.id, where, "needs both public and hidden probes",
-                           "add a check(..., hidden=True) inside ### BEGIN HIDDEN TESTS"))
+        out.append(
+            Problem(
+                unit.id,
+                where,
+                "needs both public and hidden probes",
+                "add a check(..., hidden=True) inside ### BEGIN HIDDEN TESTS",
+            )
+        )
     hidden_block = HIDDEN_BLOCK.search(cell.source)
     if hidden and not (hidden_block and "hidden=True" in hidden_block.group(1)):
-        out.append(Problem(unit.id, where, "hidden probes outside the hidden-tests block",
-                           "move check(..., hidden=True) between ### BEGIN/END HIDDEN TESTS"))
+        out.append(
+            Problem(
+                unit.id,
+                where,
+                "hidden probes outside the hidden-tests block",
+                "move check(..., hidden=True) between ### BEGIN/END HIDDEN TESTS",
+            )
+        )
     for probe in public + hidden:
         for text in compare.spec_problems(probe):
-            out.append(Problem(unit.id, where, f"probe {probe.get('expr', '?')!r}: {text}",
-                               "see the probe table in book/authoring.md"))
+            out.append(
+                Problem(
+                    unit.id,
+                    where,
+                    f"probe {probe.get('expr', '?')!r}: {text}",
+                    "see the probe table in book/authoring.md",
+                )
+            )
     exprs_public = {p.get("expr") for p in public}
     if any(p.get("expr") in exprs_public for p in hidden):
-        out.append(Problem(unit.id, where, "a hidden probe repeats a public one",
-                           "give hidden probes different inputs"))
+        out.append(
+            Problem(
+                unit.id, where, "a hidden probe repeats a public one", "give hidden probes different inputs"
+            )
+        )
     return out
 
 
 def _figure_problems(unit: Unit) -> list[Problem]:
-    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", "\n".join(
-        c.source for c in unit.notebook.cells if c.cell_type == "markdown"))
+    images = re.findall(
+        r"!\[[^\]]*\]\(([^)\s]+)\)",
+        "\n".join(c.source for c in unit.notebook.cells if c.cell_type == "markdown"),
+    )
     local = [img for img in images if not img.startswith(("http:", "https:", "data:"))]
-    out = [Problem(unit.id, "markdown", f"figure {img!r} does not exist", "add it under assets/")
-           for img in local if not (unit.folder / img).exists()]
+    out = [
+        Problem(unit.id, "markdown", f"figure {img!r} does not exist", "add it under assets/")
+        for img in local
+        if not (unit.folder / img).exists()
+    ]
     if not local:
-        out.append(Problem(unit.id, "notebook", "no static figure in markdown",
-                           "add one from assets/ (the student edition is not executed)"))
+        out.append(
+            Problem(
+                unit.id,
+                "notebook",
+                "no static figure in markdown",
+                "add one from assets/ (the student edition is not executed)",
+            )
+        )
     return out
 
 
@@ -194,36 +262,67 @@ def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
     out: list[Problem] = []
     solution = execute.run(copy.deepcopy(unit.notebook), unit.folder)
     if solution.error:
-        out.append(Problem(unit.id, "solution", f"does not run cleanly: {solution.error}",
-                           "fix the solution or its tests"))
+        out.append(
+            Problem(
+                unit.id,
+                "solution",
+                f"does not run cleanly: {solution.error}",
+                "fix the solution or its tests",
+            )
+        )
     elif solution.seconds > TIME_BUDGET_S:
-        out.append(Problem(unit.id, "solution", f"takes {solution.seconds:.0f} s",
-                           f"make it run in ≤ {TIME_BUDGET_S} s on 2 CPU cores"))
+        out.append(
+            Problem(
+                unit.id,
+                "solution",
+                f"takes {solution.seconds:.0f} s",
+                f"make it run in ≤ {TIME_BUDGET_S} s on 2 CPU cores",
+            )
+        )
     out += _release_problems(unit)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({"key": key, "seconds": solution.seconds,
-                                 "problems": [p.__dict__ for p in out]}))
+    cache.write_text(
+        json.dumps({"key": key, "seconds": solution.seconds, "problems": [p.__dict__ for p in out]})
+    )
     return out, solution.seconds
 
 
 def _release_problems(unit: Unit) -> list[Problem]:
     student = nbgrader_api.student_version(copy.deepcopy(unit.notebook))
     released = {ln.strip() for c in student.cells for ln in c.source.splitlines()}
-    outside = {ln.strip() for c in unit.notebook.cells
-               for ln in HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", c.source)).splitlines()}
+    outside = {
+        ln.strip()
+        for c in unit.notebook.cells
+        for ln in HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", c.source)).splitlines()
+    }
     out = []
     for i, cell in enumerate(unit.notebook.cells):
         for block in SOLUTION_BLOCK.findall(cell.source) + HIDDEN_BLOCK.findall(cell.source):
-            leaked = [ln.strip() for ln in block.splitlines()
-                      if len(ln.strip()) > 12 and ln.strip() in released and ln.strip() not in outside]
+            leaked = [
+                ln.strip()
+                for ln in block.splitlines()
+                if len(ln.strip()) > 12 and ln.strip() in released and ln.strip() not in outside
+            ]
             if leaked:
-                out.append(Problem(unit.id, _cell_name(i, cell), f"student version shows {leaked[0]!r}",
-                                   "keep solutions and hidden tests inside their markers"))
+                out.append(
+                    Problem(
+                        unit.id,
+                        _cell_name(i, cell),
+                        f"student version shows {leaked[0]!r}",
+                        "keep solutions and hidden tests inside their markers",
+                    )
+                )
     run = execute.run(student, unit.folder, allow_errors=True)
     for i, cell in enumerate(run.nb.cells):
         if units.is_test(cell) and not any(o.get("output_type") == "error" for o in cell.outputs):
-            out.append(Problem(unit.id, _cell_name(i, cell), "passes in the student version",
-                               "the test must fail until the student answers"))
+            out.append(
+                Problem(
+                    unit.id,
+                    _cell_name(i, cell),
+                    "passes in the student version",
+                    "the test must fail until the student answers",
+                )
+            )
     return out
 
 

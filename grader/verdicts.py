@@ -38,7 +38,9 @@ def judge(question: Question, results: list | None) -> tuple[bool, list[str]]:
     lines = []
     hidden_index = 0
     for (probe, hidden), outcome in zip(question.probes, results, strict=True):
-        if not (isinstance(outcome, (list, tuple)) and len(outcome) == 2 and outcome[0] in ("value", "error")):
+        if not (
+            isinstance(outcome, (list, tuple)) and len(outcome) == 2 and outcome[0] in ("value", "error")
+        ):
             outcome = ("error", "the check's answer was unreadable")
         text = verdict_text(question.grade_id, hidden_index if hidden else 0, probe, tuple(outcome), hidden)
         hidden_index += hidden
@@ -52,5 +54,4 @@ def outputs(question: Question, passed: bool, lines: list[str]) -> list[dict]:
     if passed:
         text = say("check.pass", question=question.grade_id, n=len(question.probes)) + "\n"
         return [{"output_type": "stream", "name": "stdout", "text": text}]
-    return [{"output_type": "error", "ename": "CheckFailed", "evalue": "\n".join(lines),
-             "traceback": lines}]
+    return [{"output_type": "error", "ename": "CheckFailed", "evalue": "\n".join(lines), "traceback": lines}]

@@ -23,3 +23,7 @@ def course_copy(released, tmp_path):
     target = tmp_path / "course"
     shutil.copytree(released.root, target)
     return Course(target)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/fixtures/golden")

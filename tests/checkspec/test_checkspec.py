@@ -1,10 +1,10 @@
 from grader.checkspec import parse
 
-CELL = '''check("q1", [{"expr": "f(1)", "equals": 2}])
+CELL = """check("q1", [{"expr": "f(1)", "equals": 2}])
 ### BEGIN HIDDEN TESTS
 check("q1", [{"expr": "f(5)", "equals": 6}], hidden=True)
 ### END HIDDEN TESTS
-'''
+"""
 
 
 def test_parses_public_and_hidden_calls():

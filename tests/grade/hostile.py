@@ -52,92 +52,145 @@ def build(release, correct, paths: dict) -> tuple[dict, dict]:
     subs["h-infinite-loop"] = _with_cell(release, "while True:\n    pass")
     subs["h-sleep"] = _with_cell(release, "import time\ntime.sleep(10_000)")
     subs["h-memory-bomb"] = _with_cell(release, "hog = []\nwhile True:\n    hog.append(bytearray(2**27))")
-    subs["h-fork-bomb"] = _with_cell(release, "import os\nwhile True:\n    try:\n        os.fork()\n"
-                                              "    except OSError:\n        pass")
+    subs["h-fork-bomb"] = _with_cell(
+        release, "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    )
     subs["h-os-exit"] = _with_cell(release, "import os\nos._exit(0)")
     subs["h-sys-exit-correct"] = _with_cell(correct, "import sys\nsys.exit(1)")
     subs["h-segfault"] = _with_cell(release, "import ctypes\nctypes.string_at(0)")
     subs["h-huge-output"] = _with_cell(release, "print('x' * 100_000_000)")
-    subs["h-write-outside"] = _with_cell(release, (
-        "import os\n"
-        f"for path in [{str(repo / 'grader' / 'evil.py')!r}, '../../evil.txt', '/usr/evil', "
-        f"{str(course / 'gradebook.db')!r}]:\n"
-        "    try:\n"
-        "        open(path, 'a').write('x')\n"
-        "        print('" + LEAK + "', path)\n"
-        "    except OSError as exc:\n"
-        "        print('blocked', path, type(exc).__name__)"))
-    subs["h-read-sources"] = _with_cell(release, try_read.format(targets=[
-        str(repo / "notebooks" / "image-classifiers" / "ic-t1" / "ic-t1.ipynb"),
-        str(course / "source" / "ic-t1" / "ic-t1.ipynb"), "../../source/ic-t1/ic-t1.ipynb"]))
+    subs["h-write-outside"] = _with_cell(
+        release,
+        (
+            "import os\n"
+            f"for path in [{str(repo / 'grader' / 'evil.py')!r}, '../../evil.txt', '/usr/evil', "
+            f"{str(course / 'gradebook.db')!r}]:\n"
+            "    try:\n"
+            "        open(path, 'a').write('x')\n"
+            "        print('" + LEAK + "', path)\n"
+            "    except OSError as exc:\n"
+            "        print('blocked', path, type(exc).__name__)"
+        ),
+    )
+    subs["h-read-sources"] = _with_cell(
+        release,
+        try_read.format(
+            targets=[
+                str(repo / "notebooks" / "image-classifiers" / "ic-t1" / "ic-t1.ipynb"),
+                str(course / "source" / "ic-t1" / "ic-t1.ipynb"),
+                "../../source/ic-t1/ic-t1.ipynb",
+            ]
+        ),
+    )
     subs["h-read-gradebook"] = _with_cell(release, try_read.format(targets=[str(course / "gradebook.db")]))
-    subs["h-read-other-student"] = _with_cell(release, try_read.format(targets=[
-        str(course / "submitted" / "sample-correct" / "ic-t1" / "ic-t1.ipynb")]))
-    subs["h-read-home"] = _with_cell(release, try_read.format(targets=[str(home / ".bashrc"),
-                                                                      "/etc/shadow", "/etc/passwd"]))
-    subs["h-network"] = _with_cell(release, (
-        "import socket\n"
-        f"for host in [('127.0.0.1', {port}), ('10.0.0.1', 80)]:\n"
-        "    try:\n"
-        "        socket.create_connection(host, timeout=2)\n"
-        "        print('" + LEAK + "', host)\n"
-        "    except OSError as exc:\n"
-        "        print('blocked', host, type(exc).__name__)"))
-    subs["h-env-detect"] = _with_cell(release, (
-        "import os, json\n"
-        "grading = any(k.startswith(('NBGRADER', 'AILAB_GRAD', 'JPY', 'CI')) for k in os.environ)\n"
-        "print('ENV', json.dumps(sorted(os.environ)))\n"
-        "if grading:\n"
-        "    print('" + LEAK + " grading detected')"))
-    always = ("class Always(float):\n    def __eq__(self, other):\n        return True\n"
-              "    __hash__ = float.__hash__\n\n")
-    subs["h-always-equal"] = _replace_answers(release, {
-        "q1-answer": always + "def pixel(image, row, col):\n    return Always(0)",
-        "q2-answer": always + "def distance(a, b):\n    return Always(0)",
-        "q4-answer": always + "def accuracy(predictions, answers):\n    return Always(0)",
-    })
-    subs["h-patched-builtins"] = _with_cell(release, (
-        "import builtins\n"
-        "builtins.AssertionError = type('Nothing', (Exception,), {})\n"
-        "builtins.isinstance = lambda *a: True\n"
-        "builtins.float = lambda *a: 0.0"))
-    subs["h-patched-numpy"] = _with_cell(release, (
-        "import numpy as np, numpy.testing\n"
-        "numpy.testing.assert_allclose = lambda *a, **k: None\n"
-        "numpy.testing.assert_array_equal = lambda *a, **k: None\n"
-        "np.allclose = lambda *a, **k: True\n"
-        "np.isclose = lambda *a, **k: True\n"
-        "np.array_equal = lambda *a, **k: True"))
-    subs["h-patched-check"] = _with_cell(release, (
-        "import grader, grader.check, grader.compare\n"
-        "from grader.compare import Verdict\n"
-        "grader.check.check = lambda *a, **k: print('all checks passed')\n"
-        "grader.compare.judge = lambda *a, **k: Verdict(True)\n"
-        "grader.check.evaluate = lambda expr, ns: ('value', 0.0)\n"
-        "check = grader.check.check"))
-    subs["h-forged-reports"] = _with_cell(release, (
-        "import os, json\n"
-        "for fd in range(3, 64):\n"
-        "    try:\n"
-        "        os.write(fd, (json.dumps({'cell': 9, 'probes': [['value', 13.0]]}) + '\\n').encode())\n"
-        "    except OSError:\n"
-        "        pass"))
+    subs["h-read-other-student"] = _with_cell(
+        release,
+        try_read.format(targets=[str(course / "submitted" / "sample-correct" / "ic-t1" / "ic-t1.ipynb")]),
+    )
+    subs["h-read-home"] = _with_cell(
+        release, try_read.format(targets=[str(home / ".bashrc"), "/etc/shadow", "/etc/passwd"])
+    )
+    subs["h-network"] = _with_cell(
+        release,
+        (
+            "import socket\n"
+            f"for host in [('127.0.0.1', {port}), ('10.0.0.1', 80)]:\n"
+            "    try:\n"
+            "        socket.create_connection(host, timeout=2)\n"
+            "        print('" + LEAK + "', host)\n"
+            "    except OSError as exc:\n"
+            "        print('blocked', host, type(exc).__name__)"
+        ),
+    )
+    subs["h-env-detect"] = _with_cell(
+        release,
+        (
+            "import os, json\n"
+            "grading = any(k.startswith(('NBGRADER', 'AILAB_GRAD', 'JPY', 'CI')) for k in os.environ)\n"
+            "print('ENV', json.dumps(sorted(os.environ)))\n"
+            "if grading:\n"
+            "    print('" + LEAK + " grading detected')"
+        ),
+    )
+    always = (
+        "class Always(float):\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = float.__hash__\n\n"
+    )
+    subs["h-always-equal"] = _replace_answers(
+        release,
+        {
+            "q1-answer": always + "def pixel(image, row, col):\n    return Always(0)",
+            "q2-answer": always + "def distance(a, b):\n    return Always(0)",
+            "q4-answer": always + "def accuracy(predictions, answers):\n    return Always(0)",
+        },
+    )
+    subs["h-patched-builtins"] = _with_cell(
+        release,
+        (
+            "import builtins\n"
+            "builtins.AssertionError = type('Nothing', (Exception,), {})\n"
+            "builtins.isinstance = lambda *a: True\n"
+            "builtins.float = lambda *a: 0.0"
+        ),
+    )
+    subs["h-patched-numpy"] = _with_cell(
+        release,
+        (
+            "import numpy as np, numpy.testing\n"
+            "numpy.testing.assert_allclose = lambda *a, **k: None\n"
+            "numpy.testing.assert_array_equal = lambda *a, **k: None\n"
+            "np.allclose = lambda *a, **k: True\n"
+            "np.isclose = lambda *a, **k: True\n"
+            "np.array_equal = lambda *a, **k: True"
+        ),
+    )
+    subs["h-patched-check"] = _with_cell(
+        release,
+        (
+            "import grader, grader.check, grader.compare\n"
+            "from grader.compare import Verdict\n"
+            "grader.check.check = lambda *a, **k: print('all checks passed')\n"
+            "grader.compare.judge = lambda *a, **k: Verdict(True)\n"
+            "grader.check.evaluate = lambda expr, ns: ('value', 0.0)\n"
+            "check = grader.check.check"
+        ),
+    )
+    subs["h-forged-reports"] = _with_cell(
+        release,
+        (
+            "import os, json\n"
+            "for fd in range(3, 64):\n"
+            "    try:\n"
+            "        os.write(fd, (json.dumps({'cell': 9, 'probes': [['value', 13.0]]}) + '\\n').encode())\n"
+            "    except OSError:\n"
+            "        pass"
+        ),
+    )
     subs["h-deleted-tests"] = _drop(release, lambda c: units.is_test(c))
     subs["h-duplicated-tests"] = _duplicate_tests(release)
     subs["h-retyped-tests"] = _retype_tests(release)
-    subs["h-renamed-ids"] = _map_tests(release, lambda c: c.metadata.nbgrader.update(
-        grade_id=c.metadata.nbgrader["grade_id"] + "x"))
+    subs["h-renamed-ids"] = _map_tests(
+        release, lambda c: c.metadata.nbgrader.update(grade_id=c.metadata.nbgrader["grade_id"] + "x")
+    )
     subs["h-edited-tests"] = _map_tests(release, lambda c: c.update(source="pass"))
     subs["h-kill-runner"] = _with_cell(release, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
-    subs["h-threads-correct"] = _with_cell(correct, (
-        "import threading, subprocess, os, time\n"
-        "threading.Thread(target=lambda: [time.sleep(1) for _ in iter(int, 1)], daemon=False).start()\n"
-        "subprocess.Popen(['sleep', '1000'])\n"
-        "if os.fork() == 0:\n"
-        "    os.setsid()\n"
-        "    time.sleep(1000)"))
+    subs["h-threads-correct"] = _with_cell(
+        correct,
+        (
+            "import threading, subprocess, os, time\n"
+            "threading.Thread(target=lambda: [time.sleep(1) for _ in iter(int, 1)], daemon=False).start()\n"
+            "subprocess.Popen(['sleep', '1000'])\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            "    time.sleep(1000)"
+        ),
+    )
     unknown_kernel = copy.deepcopy(correct)
-    unknown_kernel.metadata["kernelspec"] = {"name": "julia-1.9", "display_name": "Julia", "language": "julia"}
+    unknown_kernel.metadata["kernelspec"] = {
+        "name": "julia-1.9",
+        "display_name": "Julia",
+        "language": "julia",
+    }
     subs["h-unknown-kernel"] = unknown_kernel
     subs["h-invalid-json"] = b'{"cells": [ this is not json'
     subs["h-empty-file"] = b""
@@ -148,21 +201,23 @@ def build(release, correct, paths: dict) -> tuple[dict, dict]:
     full = None
     zero_any = {"graded", "timeout", "killed"}
     expect = {name: (0.0, zero_any) for name in subs}
-    expect.update({
-        "h-infinite-loop": (0.0, {"timeout"}),
-        "h-sleep": (0.0, {"timeout"}),
-        "h-os-exit": (0.0, {"killed"}),
-        "h-segfault": (0.0, {"killed"}),
-        "h-kill-runner": (0.0, {"killed"}),
-        "h-sys-exit-correct": (full, {"graded"}),
-        "h-threads-correct": (full, {"graded"}),
-        "h-unknown-kernel": (full, {"graded"}),
-        "h-invalid-json": (0.0, {"invalid"}),
-        "h-empty-file": (0.0, {"invalid"}),
-        "h-non-utf8": (0.0, {"invalid"}),
-        "h-huge-notebook": (0.0, {"invalid"}),
-        "h-other-unit": (0.0, {"wrong-unit"}),
-    })
+    expect.update(
+        {
+            "h-infinite-loop": (0.0, {"timeout"}),
+            "h-sleep": (0.0, {"timeout"}),
+            "h-os-exit": (0.0, {"killed"}),
+            "h-segfault": (0.0, {"killed"}),
+            "h-kill-runner": (0.0, {"killed"}),
+            "h-sys-exit-correct": (full, {"graded"}),
+            "h-threads-correct": (full, {"graded"}),
+            "h-unknown-kernel": (full, {"graded"}),
+            "h-invalid-json": (0.0, {"invalid"}),
+            "h-empty-file": (0.0, {"invalid"}),
+            "h-non-utf8": (0.0, {"invalid"}),
+            "h-huge-notebook": (0.0, {"invalid"}),
+            "h-other-unit": (0.0, {"wrong-unit"}),
+        }
+    )
     return subs, expect
 
 

@@ -50,8 +50,13 @@ def test_scores_match_stock_nbgrader(two_courses):
     ours, stock = two_courses
     report = grade("plain", ours.root, workers=2, progress=False)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "autograde", "plain"], cwd=stock,
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "autograde", "plain"],
+        cwd=stock,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     from grader.paths import Course
 

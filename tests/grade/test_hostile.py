@@ -18,8 +18,8 @@ import pytest
 from grader import paths, sampleclass, units
 from grader.grade import grade
 from grader.sandbox import SANDBOX_ENV, Limits
-
 from tests.helpers import FIXTURES, release_nb, submit
+
 from .hostile import LEAK, build
 
 UNIT = "ic-t1"
@@ -67,9 +67,17 @@ def batch(released, tmp_path_factory):
     release = release_nb(course, UNIT)
     samples = sampleclass.samples(unit, release)
     listener = Listener()
-    subs, expect = build(release, samples["correct"], {
-        "repo": paths.REPO, "course": course.root, "home": Path.home(), "port": listener.port,
-        "plain": FIXTURES / "plain" / "plain.ipynb"})
+    subs, expect = build(
+        release,
+        samples["correct"],
+        {
+            "repo": paths.REPO,
+            "course": course.root,
+            "home": Path.home(),
+            "port": listener.port,
+            "plain": FIXTURES / "plain" / "plain.ipynb",
+        },
+    )
     for kind, nb in samples.items():
         submit(course, UNIT, f"sample-{kind}", nb)
     for student, nb in subs.items():
@@ -78,9 +86,15 @@ def batch(released, tmp_path_factory):
     report = grade(UNIT, course.root, workers=2, limits=LIMITS, progress=False)
     listener.close()
     full = sampleclass.expected_auto_scores(unit)["correct"]
-    return {"course": course, "report": report, "expect": expect, "full": full,
-            "listener": listener, "rows": {r.student_id: r for r in report.rows},
-            "gradebook_before": gradebook_before}
+    return {
+        "course": course,
+        "report": report,
+        "expect": expect,
+        "full": full,
+        "listener": listener,
+        "rows": {r.student_id: r for r in report.rows},
+        "gradebook_before": gradebook_before,
+    }
 
 
 def _outputs_text(course, student) -> str:
@@ -91,7 +105,11 @@ def _outputs_text(course, student) -> str:
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            parts += [out.get("text", ""), out.get("evalue", ""), str(out.get("data", {}).get("text/plain", ""))]
+            parts += [
+                out.get("text", ""),
+                out.get("evalue", ""),
+                str(out.get("data", {}).get("text/plain", "")),
+            ]
     return "\n".join(parts)
 
 

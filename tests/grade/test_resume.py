@@ -23,9 +23,12 @@ def _class_of(course, n):
 
 def test_sigkill_mid_batch_then_rerun_completes_the_rest(course_copy):
     _class_of(course_copy, 8)
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", UNIT, "--course", str(course_copy.root),
-                             "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "grader", "grade", UNIT, "--course", str(course_copy.root), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     journal = course_copy.journal(UNIT)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
