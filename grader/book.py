@@ -26,7 +26,7 @@ from .units import Unit, grade_id
 
 EDITIONS = ("student", "instructor")
 MATHJAX_PARTS = ("tex-chtml.js", "output/chtml", "ui", "a11y", "input/tex/extensions")
-PAGES = ("intro.md", "how-to-use.md")
+PAGES = ("intro.md", "how-to-use.md", "logo.svg")
 INSTRUCTOR_PAGES = ("authoring.md",)
 
 
@@ -107,7 +107,9 @@ def _config(edition: str) -> dict:
             "allow_errors": False,
             "exclude_patterns": [],
         },
+        "logo": "logo.svg",
         "html": {
+            "favicon": "logo.svg",
             "use_repository_button": False,
             "use_issues_button": False,
             "use_edit_page_button": False,
@@ -121,6 +123,7 @@ def _config(edition: str) -> dict:
                 "suppress_warnings": ["myst.header"],
                 "nb_execution_show_tb": True,
                 "html_extra_path": ["_extra"],
+                "html_context": {"default_mode": "light"},
                 "mathjax_path": "../mathjax/tex-chtml.js",
             },
         },

@@ -1,0 +1,48 @@
+"""Project-level promises: dependency lists agree, sources carry no outputs, data has datacards."""
+
+from __future__ import annotations
+
+import json
+
+import tomllib
+import yaml
+
+from grader import paths, units
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((paths.REPO / "pyproject.toml").read_text())["project"]
+    wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["test"])
+    env = yaml.safe_load((paths.REPO / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert set(pip) - {"-e ."} == wanted
+
+
+def test_torch_ranges_admit_the_versions_on_this_platform():
+    deps = tomllib.loads((paths.REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    from packaging.requirements import Requirement
+
+    versions = {"torch": "2.14.1", "torchvision": "0.29.1"}
+    for dep in map(Requirement, deps):
+        if dep.name in versions:
+            assert dep.specifier.contains(versions[dep.name]), dep
+
+
+def test_source_notebooks_are_stored_without_outputs():
+    for path in paths.NOTEBOOKS.rglob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            assert not cell.get("outputs") and cell.get("execution_count") is None, path
+
+
+def test_every_dataset_a_unit_uses_has_a_datacard():
+    for unit in units.discover():
+        for name in unit.meta["datasets"]:
+            card = paths.datasets() / name / "datacard.md"
+            assert card.exists() and "icence" in card.read_text(), card
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_command():
+    readme = (paths.REPO / "README.md").read_text()
+    assert "make demo" in readme and "make test" in readme
+    assert "make test" in (paths.REPO / ".ci" / "run").read_text()
