@@ -46,7 +46,8 @@ def main(ids: list[str]) -> int:
     table = syllabus.table(
         ["Unit", "Tier", "Wall time (s)", "Peak memory (MiB)", "Within 60 s / 2 GiB"], rows
     )
-    note = f"\n\n{os.cpu_count()} CPU cores, {platform.processor() or platform.machine()}, Python {platform.python_version()}."
+    machine = platform.processor() or platform.machine()
+    note = f"\n\n{os.cpu_count()} CPU cores, {machine}, Python {platform.python_version()}."
     print(table + note)
     if not ids:
         update("notebooks", table + note)
