@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,4 +23,6 @@ def lab(course_dir: Path | None = None, port: int = 8888, no_browser: bool = Fal
         f"--ServerApp.root_dir={course.root}",
         f"--port={port}",
     ] + (["--no-browser"] if no_browser else [])
+    if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses that unless told
+        cmd.append("--allow-root")
     return subprocess.call(cmd, cwd=course.root)

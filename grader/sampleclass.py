@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -30,7 +31,7 @@ def _answer(source: str, replacement: str | None) -> str:
         body = (
             match.group(1)
             if replacement is None
-            else "".join(f"{indent}{line}\n" for line in replacement.splitlines())
+            else "".join(f"{indent}{line}\n" for line in textwrap.dedent(replacement).splitlines())
         )
         return body
 

@@ -36,6 +36,7 @@ SANDBOX_ENV = {
     "PYTHONHASHSEED": "0",
     "PYTHONDONTWRITEBYTECODE": "1",
     "OMP_NUM_THREADS": "1",
+    "OMP_WAIT_POLICY": "PASSIVE",
     "TQDM_DISABLE": "1",
     "PATH": "/usr/bin:/bin",
 }
