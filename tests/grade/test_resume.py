@@ -35,28 +35,16 @@ def test_sigkill_mid_batch_then_rerun_completes_the_rest(course_copy):
         if journal.exists() and len(journal.read_text().splitlines()) >= 2:
             break
         time.sleep(0.2)
-    proc.send_signal(signal.SIGKILL)
+    proc.send_signal(signal.SIGKILL)  # the sandboxes die with it (bubblewrap --die-with-parent)
     proc.wait()
-    import os
-
-    os.killpg(proc.pid, signal.SIGKILL) if _group_alive(proc.pid) else None
     done_before = load_journal(course_copy, UNIT)
     assert 2 <= len(done_before) < 8
     report = grade(UNIT, course_copy.root, workers=2, progress=False)
     assert report.graded_now == 8 - len(done_before)
     assert {r.student_id for r in report.rows} == {f"s{i:02d}" for i in range(8)}
-    assert all(r.score == 10 for r in report.rows)
+    full = sampleclass.expected_auto_scores(units.get(UNIT))["correct"]
+    assert all(r.score == full for r in report.rows)
     assert course_copy.grades_csv(UNIT).read_text().count("\n") == 9
-
-
-def _group_alive(pgid: int) -> bool:
-    import os
-
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except OSError:
-        return False
 
 
 def test_rerun_skips_unchanged_and_force_regrades(course_copy):
