@@ -124,6 +124,8 @@ def _config(edition: str) -> dict:
                 "nb_execution_show_tb": True,
                 "html_extra_path": ["_extra"],
                 "html_context": {"default_mode": "light"},
+                # Widgets show their text fallback: the book must not fetch require.js from a CDN.
+                "nb_ipywidgets_js": {},
                 "mathjax_path": "../mathjax/tex-chtml.js",
             },
         },

@@ -14,6 +14,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from jupyter_core.paths import jupyter_config_dir
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader import utils as nbg_utils
@@ -187,7 +188,7 @@ def max_score(course: Course, unit_id: str) -> float:
 
 def feedback_html(course: Course, unit_id: str, student: str, nb) -> str:
     """nbgrader's feedback page for one graded notebook, with hidden tests stripped first."""
-    resources = _resources(course, unit_id, student, unit_id)
+    resources = {**_resources(course, unit_id, student, unit_id), "config_dir": jupyter_config_dir()}
     for pp in (ClearHiddenTests(), GetGrades(), CSSHTMLHeaderPreprocessor()):
         nb, resources = pp.preprocess(nb, resources)
     exporter = HTMLExporter(config=GenerateFeedback(coursedir=coursedir(course)).config)

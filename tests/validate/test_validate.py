@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 
 import nbformat
@@ -73,7 +74,7 @@ CASES = {
         "unknown keys",
     ),
     "lesson plan too long": (lambda nb: nb.metadata.ailab["lesson_plan"][0].update(minutes=30), "adds up to"),
-    "unknown AI4K12 code": (lambda nb: nb.metadata.ailab["objectives"][0].update(ai4k12=["9-Z"]), "AI4K12"),
+    "unknown AI4K12 code": (lambda nb: nb.metadata.ailab["objectives"][0].update(ai4k12=["4-E"]), "AI4K12"),
     "stored outputs": (
         lambda nb: nb.cells[1].update(outputs=[nbformat.v4.new_output("stream", text="x")]),
         "stored outputs",
@@ -106,7 +107,8 @@ def test_student_version_that_passes_a_test_is_caught(tmp_path, monkeypatch):
     unit = units.get("ic-t1")
     nb = copy.deepcopy(unit.notebook)
     answer = next(c for c in nb.cells if grade_id(c) == "q4-answer")
-    answer.source = answer.source.replace("### BEGIN SOLUTION\n", "").replace("### END SOLUTION\n", "")
+    answer.source = re.sub(r"[ \t]*### (BEGIN|END) SOLUTION\n", "", answer.source)
+    answer.metadata.nbgrader["solution"] = False  # an author forgot to mark the answer
     folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
     shutil.copytree(unit.folder, folder)
     nbformat.write(nb, folder / "ic-t1.ipynb")
