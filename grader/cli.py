@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import AilabError
+from .sandbox import Limits
 
 
 def _validate(units: list[str], no_execute: bool = False) -> int:
@@ -53,10 +54,13 @@ def _grade(
     workers: int | None = None,
     force: bool = False,
     require_sandbox: bool = False,
+    cell_timeout: float = Limits.cell_timeout,
+    notebook_timeout: float = Limits.notebook_timeout,
 ) -> int:
     from .grade import grade, summary_table
 
-    report = grade(unit, course, workers=workers, force=force, require_sandbox=require_sandbox)
+    limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
+    report = grade(unit, course, workers=workers, force=force, require_sandbox=require_sandbox, limits=limits)
     print(summary_table(report))
     return 0
 
@@ -105,20 +109,41 @@ COMMANDS = {
 }
 
 
+HELP = {
+    "units": "unit ids (default: every unit)",
+    "unit": "unit id, e.g. ic-t1",
+    "course": "nbgrader course folder (default: course/)",
+    "db_url": "gradebook as an SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite)",
+    "edition": "which edition of the book",
+    "workers": "notebooks graded at once (default: CPU cores)",
+    "force": "regrade submissions that are already graded",
+    "require_sandbox": "refuse to grade without bubblewrap",
+    "cell_timeout": "seconds one cell may run",
+    "notebook_timeout": "seconds one notebook may run",
+    "zip_file": "the zip downloaded from the learning platform",
+    "to": "CSV file to write (relative to the course folder)",
+    "no_execute": "static checks only",
+    "port": "port for JupyterLab",
+    "no_browser": "do not open a browser",
+}
+
+
 def _add_arguments(parser: argparse.ArgumentParser, fn, special: dict) -> None:
     for name, param in inspect.signature(fn).parameters.items():
         flag = "--" + name.replace("_", "-")
-        kind = Path if "Path" in str(param.annotation) else int if "int" in str(param.annotation) else str
+        kind = next((t for t in (Path, int, float) if t.__name__ in str(param.annotation)), str)
         if name in special and special[name] == "*":
-            parser.add_argument(name, nargs="*", default=[])
+            parser.add_argument(name, nargs="*", default=[], help=HELP.get(name))
         elif isinstance(special.get(name), tuple):
-            parser.add_argument(flag, choices=special[name] + ("both",), default=param.default)
+            parser.add_argument(
+                flag, choices=special[name] + ("both",), default=param.default, help=HELP.get(name)
+            )
         elif param.default is inspect.Parameter.empty:
-            parser.add_argument(name, type=kind)
+            parser.add_argument(name, type=kind, help=HELP.get(name))
         elif param.default is False:
-            parser.add_argument(flag, action="store_true")
+            parser.add_argument(flag, action="store_true", help=HELP.get(name))
         else:
-            parser.add_argument(flag, type=kind, default=param.default)
+            parser.add_argument(flag, type=kind, default=param.default, help=HELP.get(name))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -289,6 +289,7 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
     cell_deadline = time.monotonic() + cell_timeout
     interrupted_at = None
     current = timed_out = None
+    finished = False
     while True:
         now = time.monotonic()
         if now > notebook_deadline:
@@ -337,21 +338,11 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
                 cells[msg["cell"]] = msg
                 interrupted_at, cell_deadline = None, notebook_deadline
             elif msg.get("done"):
-                os.close(read_fd)
-                _wait_or_kill(pid)
-                return {
-                    "cells": cells,
-                    "status": status,
-                    "reason": reason,
-                    "timeout_cell": timed_out,
-                    "timeout_seconds": cell_timeout,
-                }
+                finished = True
+        if finished:
+            break
     os.close(read_fd)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    _wait_or_kill(pid)
+    _wait_or_kill(pid)  # the child and everything in its process group
     return {
         "cells": cells,
         "status": status,

@@ -262,3 +262,21 @@ def _duplicate_tests(nb):
 def _huge(nb) -> bytes:
     nb = _with_cell(nb, "# padding\n" + "#" * (50 * 2**20))
     return json.dumps(nb).encode()
+
+
+# What the instructor reads in grades.csv for the cases whose cause is known exactly.
+MESSAGES = {
+    "h-infinite-loop": "ran longer than 8 s",
+    "h-sleep": "ran longer than 8 s",
+    "h-os-exit": "the kernel exited",
+    "h-segfault": "segmentation fault",
+    "h-kill-runner": "the sandbox stopped",
+    "h-invalid-json": "not a readable notebook",
+    "h-empty-file": "the file is empty",
+    "h-non-utf8": "not UTF-8",
+    "h-huge-notebook": "the limit is 20 MB",
+    "h-other-unit": "another unit",
+    "h-unknown-kernel": "julia-1.9",
+    "h-always-equal": "failed q1, q2",
+    "h-patched-check": "failed q1",
+}

@@ -20,7 +20,7 @@ from grader.grade import grade
 from grader.sandbox import SANDBOX_ENV, Limits
 from tests.helpers import FIXTURES, release_nb, submit
 
-from .hostile import LEAK, build
+from .hostile import LEAK, MESSAGES, build
 
 UNIT = "ic-t1"
 LIMITS = Limits(cell_timeout=8, notebook_timeout=90)
@@ -139,6 +139,13 @@ def test_every_hostile_case_gets_exactly_its_expected_score_and_status(batch):
         want = batch["full"] if score is None else score
         if row.score != want or row.status not in statuses:
             wrong.append((student, row.score, row.status, row.message))
+    assert not wrong
+
+
+def test_known_causes_are_named_in_the_message(batch):
+    wrong = {
+        s: batch["rows"][s].message for s, words in MESSAGES.items() if words not in batch["rows"][s].message
+    }
     assert not wrong
 
 
