@@ -305,31 +305,35 @@ def _drain(pending, course, unit, source, rows, max_score, bar) -> None:
     for future in done:
         sub, nb, cells, started = pending.pop(future)
         result = future.result()
-        failed = apply_results(nb, cells, result, source)
-        submissions.write_notebook(course.autograded(unit, sub.student) / f"{unit}.ipynb", nb)
-        score, _ = nbgrader_api.save_grades(course, unit, sub.student, nb)
-        status = result.get("status", "killed")
-        reason = result.get("reason", "")
-        if isinstance(result.get("timeout_cell"), int) and result["timeout_cell"] < len(cells):
-            reason = say(
-                "grade.timeout",
-                cell=cells[result["timeout_cell"]]["index"] + 1,
-                seconds=f"{result.get('timeout_seconds', 0):g}",
+        try:
+            row = _finish(course, unit, source, sub, nb, cells, result, max_score)
+        except Exception as exc:  # one strange notebook must not stop the class
+            nbgrader_api.zero_missing(course, unit, sub.student)
+            why = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            row = Row(
+                sub.student, unit, 0.0, max_score, "error", f"could not record the grade: {why}", sub.sha256
             )
-        parts = [reason] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
-        message = "; ".join(p for p in parts if p) or "all checks passed"
-        row = Row(
-            sub.student,
-            unit,
-            score,
-            max_score,
-            status,
-            message[:300],
-            sub.sha256,
-            round(time.perf_counter() - started, 2),
-        )
+        row.seconds = round(time.perf_counter() - started, 2)
         _record(course, unit, row, rows)
         bar.update()
+
+
+def _finish(course, unit, source, sub, nb, cells, result, max_score) -> Row:
+    """Verdicts into the notebook, the notebook into autograded/, the scores into the gradebook."""
+    failed = apply_results(nb, cells, result, source)
+    submissions.write_notebook(course.autograded(unit, sub.student) / f"{unit}.ipynb", nb)
+    score, _ = nbgrader_api.save_grades(course, unit, sub.student, nb)
+    reason = result.get("reason", "")
+    if isinstance(result.get("timeout_cell"), int) and result["timeout_cell"] < len(cells):
+        reason = say(
+            "grade.timeout",
+            cell=cells[result["timeout_cell"]]["index"] + 1,
+            seconds=f"{result.get('timeout_seconds', 0):g}",
+        )
+    parts = [reason] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
+    message = "; ".join(p for p in parts if p) or "all checks passed"
+    status = result.get("status", "killed")
+    return Row(sub.student, unit, score, max_score, status, message[:300], sub.sha256)
 
 
 def _record(course, unit, row, rows) -> None:

@@ -137,6 +137,7 @@ class Cgroups:
         for controller, settings in wanted.items():
             folder = CGROUP_ROOT / controller / "ailab" / name
             try:
+                _remove_empty_siblings(folder.parent)  # left by a batch that was killed
                 folder.mkdir(parents=True, exist_ok=True)
                 for key, value in settings.items():
                     (folder / key).write_text(value)
@@ -159,6 +160,18 @@ class Cgroups:
                     break
                 except OSError:
                     time.sleep(0.02)
+
+
+def _remove_empty_siblings(parent: Path) -> None:
+    """Remove cgroups whose grader process (the name's first part) is gone."""
+    if parent.is_dir():
+        for stale in parent.iterdir():
+            if Path("/proc", stale.name.split("-")[0]).exists():
+                continue
+            try:
+                stale.rmdir()  # the kernel refuses while any process is inside
+            except OSError:
+                pass
 
 
 class Worker:
