@@ -78,12 +78,7 @@ def write_config(course: Course, db_url: str | None) -> None:
 
 
 def config(course: Course) -> Config:
-    if not course.config.exists():
-        raise BadInput(
-            "not an ailab course folder (no nbgrader_config.py)",
-            str(course.root),
-            "run `ailab release --course DIR` first",
-        )
+    """The course's nbgrader settings (callers open the course with ``release.open_course`` first)."""
     cfg = PyFileConfigLoader(course.config.name, path=str(course.root)).load_config()
     cfg.CourseDirectory.root = str(course.root)
     return cfg
