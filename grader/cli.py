@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import AilabError
+from .messages import say
 from .sandbox import Limits
 
 
@@ -22,15 +23,16 @@ def _validate(units: list[str], no_execute: bool = False) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     if not problems:
-        print("all units valid")
+        print(say("cli.valid"))
     return 1 if problems else 0
 
 
-def _release(course: Path | None = None, db_url: str | None = None, units: list[str] | None = None) -> int:
+def _release(
+    course: Path | None = None, db_url: str | None = None, force: bool = False, units: list[str] | None = None
+) -> int:
     from .release import release
 
-    done = release(course, units or None, db_url)
-    print(f"released to {done.root / 'release'}; gradebook: {done.gradebook}")
+    release(course, units or None, db_url, force)
     return 0
 
 
@@ -38,7 +40,7 @@ def _book(edition: str = "student") -> int:
     from .book import EDITIONS, build
 
     for ed in EDITIONS if edition == "both" else (edition,):
-        print(f"{ed} edition: {build(ed) / 'index.html'}")
+        print(say("cli.book", edition=ed, path=build(ed) / "index.html"))
     return 0
 
 
@@ -46,6 +48,25 @@ def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False)
     from .lab import lab
 
     return lab(course, port, no_browser)
+
+
+def _student(
+    workspace: Path | None = None,
+    course: Path | None = None,
+    student: str | None = None,
+    port: int = 8888,
+    no_browser: bool = False,
+) -> int:
+    from .workspace import student_lab
+
+    return student_lab(workspace, course, student, port, no_browser)
+
+
+def _handin(unit: str, workspace: Path | None = None) -> int:
+    from .workspace import handin
+
+    print(say("workspace.handed_in", path=handin(unit, workspace)))
+    return 0
 
 
 def _grade(
@@ -65,26 +86,28 @@ def _grade(
     return 0
 
 
-def _collect(unit: str, zip_file: Path, course: Path | None = None) -> int:
-    from .collect import collect
+def _collect(unit: str, paths: list[Path], course: Path | None = None) -> int:
+    from .collect import collect, collect_exchange
 
-    students = collect(unit, zip_file, course)
-    print(f"collected {len(students)} submissions for {unit}")
+    result = collect(unit, paths, course) if paths else collect_exchange(unit, course)
+    print("\n".join(result.summary()))
+    for line in result.problems():
+        print(line, file=sys.stderr)
     return 0
 
 
-def _feedback(unit: str, course: Path | None = None) -> int:
+def _feedback(unit: str, course: Path | None = None, allow_ungraded: bool = False) -> int:
     from .feedback import feedback
 
-    written = feedback(unit, course)
-    print(f"wrote {len(written)} feedback pages")
+    written = feedback(unit, course, allow_ungraded)
+    print(say("cli.feedback", n=len(written)))
     return 0
 
 
 def _export(course: Path | None = None, to: Path = Path("grades.csv")) -> int:
     from .feedback import export
 
-    print(f"exported to {export(course, to)}")
+    print(say("cli.exported", path=export(course, to)))
     return 0
 
 
@@ -92,7 +115,7 @@ def _sample(unit: str, course: Path | None = None) -> int:
     from .sampleclass import write_sample_class
 
     students = write_sample_class(unit, course)
-    print(f"wrote {len(students)} sample submissions for {unit}: {', '.join(students)}")
+    print(say("cli.sample", n=len(students), unit=unit, students=", ".join(students)))
     return 0
 
 
@@ -100,9 +123,11 @@ COMMANDS = {
     "validate": (_validate, "check units against the unit contract", {"units": "*"}),
     "release": (_release, "make student versions and the gradebook (nbgrader)", {"units": "*"}),
     "book": (_book, "build the Jupyter Book", {"edition": ("student", "instructor", "both")}),
-    "lab": (_lab, "start JupyterLab on the course folder", {}),
+    "lab": (_lab, "start the instructor's JupyterLab on the course folder (with formgrader)", {}),
+    "student": (_student, "start a student's JupyterLab on their own copies of the released units", {}),
+    "handin": (_handin, "pack a student's notebook as a zip to upload (ailab collect accepts it)", {}),
     "grade": (_grade, "grade every submission of a unit", {}),
-    "collect": (_collect, "unpack a zip of submissions into the course", {}),
+    "collect": (_collect, "bring zips, folders or notebooks of submissions into the course", {"paths": "*"}),
     "feedback": (_feedback, "write per-student feedback pages", {}),
     "export": (_export, "export all grades (nbgrader CSV)", {}),
     "sample": (_sample, "write a sample class of submissions for a unit", {}),
@@ -112,19 +137,22 @@ COMMANDS = {
 HELP = {
     "units": "unit ids (default: every unit)",
     "unit": "unit id, e.g. ic-t1",
-    "course": "nbgrader course folder (default: course/)",
+    "course": "the course folder (default: the course folder you are in)",
     "db_url": "gradebook as an SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite)",
     "edition": "which edition of the book",
     "workers": "notebooks graded at once (default: CPU cores)",
-    "force": "regrade submissions that are already graded",
+    "force": "redo work already done (grade: regrade every submission; release: re-release a unit in use)",
     "require_sandbox": "refuse to grade without bubblewrap",
     "cell_timeout": "seconds one cell may run",
     "notebook_timeout": "seconds one notebook may run",
-    "zip_file": "the zip downloaded from the learning platform",
+    "paths": "zips (the platform's or students' own), folders, or notebooks named <student>_<anything>.ipynb",
     "to": "CSV file to write (relative to the course folder)",
     "no_execute": "static checks only",
     "port": "port for JupyterLab",
     "no_browser": "do not open a browser",
+    "workspace": "the student's folder (default: ~/ailab-work, or $AILAB_WORKSPACE)",
+    "student": "the student's id, as the teacher's class list has it (remembered after the first time)",
+    "allow_ungraded": "publish even where reflections await hand grading (pages say the total is not final)",
 }
 
 
@@ -163,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ailab: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("ailab: interrupted; finished work is kept, run the command again to resume", file=sys.stderr)
+        print(say("cli.interrupted"), file=sys.stderr)
         return 130
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .messages import say
+
 
 class AilabError(Exception):
     """Base class: ``where: what. fix``. The exit code says which kind of failure it is."""
@@ -14,7 +16,7 @@ class AilabError(Exception):
 
     def __str__(self) -> str:
         head = f"{self.where}: {self.what}" if self.where else self.what
-        return f"{head}. {self.fix}" if self.fix else head
+        return f"{head}{say('error.then')}{self.fix}" if self.fix else head
 
 
 class BadInput(AilabError):

@@ -25,14 +25,14 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from tqdm.auto import tqdm
 
-from . import checkspec, nbgrader_api, submissions, syllabus
+from . import checkspec, nbgrader_api, sanitize, submissions, syllabus, unit_files
+from .course import open_course, require_unit
 from .errors import BadInput
 from .messages import say
 from .paths import Course
-from .release import open_course
 from .sandbox import Limits, Worker, sandbox_mode
 from .submissions import Row, Submission
-from .units import grade_id, is_test
+from .units import grade_id, is_hand_graded, is_test
 from .verdicts import Question, judge, outputs
 
 ALWAYS_WARM = ["numpy", "IPython", "grader.check", "matplotlib", "matplotlib.pyplot", "ipywidgets"]
@@ -64,11 +64,7 @@ class SourceUnit:
     def load(cls, course: Course, unit: str) -> SourceUnit:
         path = course.source(unit) / f"{unit}.ipynb"
         if not path.exists():
-            raise BadInput(
-                f"unit {unit!r} is not released in this course",
-                str(course.root),
-                f"run `ailab release --course {course.root}` first",
-            )
+            raise BadInput(say("course.unknown_unit", unit=unit), str(course.root), say("course.release_fix"))
         nb = nbformat.read(path, as_version=4)
         tests = {grade_id(c): c.source for c in nb.cells if is_test(c)}
         questions = {
@@ -164,18 +160,20 @@ def plan(nb, source: SourceUnit) -> list[dict]:
 def apply_results(nb, cells: list[dict], result: dict, source: SourceUnit) -> list[str]:
     """Put outputs and verdicts into the notebook; returns the failed question ids."""
     failed = []
+    previous: list = []  # the outputs of the code cell before a test: did it stop at the stub?
     for position, planned in enumerate(cells):
         cell = nb.cells[planned["index"]]
         record = result["cells"].get(position)
         if planned["kind"] == "probe":
             question = source.questions[grade_id(cell)]
             probes = record.get("probes") if isinstance(record, dict) else None
-            passed, lines = judge(question, probes)
+            passed, lines = judge(question, probes, answer_outputs=previous)
             cell.outputs = [nbformat.from_dict(o) for o in outputs(question, passed, lines)]
             if not passed:
                 failed.append(question.grade_id)
             continue
         raw = record.get("outputs", []) if isinstance(record, dict) else []
+        previous = raw
         cell.outputs = [o for o in (_safe_output(x) for x in raw if isinstance(x, dict)) if o is not None]
         if record is None and is_test(cell):
             cell.outputs = [
@@ -238,17 +236,15 @@ def grade(
     """Grade every submission of ``unit``; returns one row per student."""
     start = time.perf_counter()
     course = open_course(course_dir)
+    require_unit(course, unit)
     source = SourceUnit.load(course, unit)
     max_score = nbgrader_api.max_score(course, unit)
+    submissions.warn_overlooked(course, unit)
     found = submissions.find(course, unit)
     if not found:
-        raise BadInput(
-            "no submissions to grade",
-            str(course.submitted(unit)),
-            f"put notebooks in submitted/<student>/{unit}/ or use `ailab collect`",
-        )
+        raise BadInput(say("grade.none"), str(course.submitted(unit)), say("grade.none_fix", unit=unit))
     if workers is not None and workers < 1:
-        raise BadInput(f"--workers must be at least 1, not {workers}", "ailab grade", "use --workers 2")
+        raise BadInput(say("grade.workers", workers=workers), "ailab grade", say("grade.workers_fix"))
     journal = submissions.load_journal(course, unit)
     rows: dict[str, Row] = {}
     todo = []
@@ -280,7 +276,7 @@ def grade(
     finally:
         bar.close()
         pool.close()
-        ordered = [rows[s.student] for s in found if s.student in rows]
+        ordered = with_hand_grades(course, unit, [rows[s.student] for s in found if s.student in rows])
         submissions.write_csv(course, unit, ordered)
     return Report(unit, ordered, time.perf_counter() - start, count, sandboxed, len(todo))
 
@@ -321,8 +317,13 @@ def _drain(pending, course, unit, source, rows, max_score, bar) -> None:
 def _finish(course, unit, source, sub, nb, cells, result, max_score) -> Row:
     """Verdicts into the notebook, the notebook into autograded/, the scores into the gradebook."""
     failed = apply_results(nb, cells, result, source)
-    submissions.write_notebook(course.autograded(unit, sub.student) / f"{unit}.ipynb", nb)
+    target = course.autograded(unit, sub.student) / f"{unit}.ipynb"
+    before = hand_graded_answers(target)
+    submissions.write_notebook(target, sanitize.student_content(nb, source.notebook))
+    unit_files.copy_beside(course, unit, target.parent)
     score, _ = nbgrader_api.save_grades(course, unit, sub.student, nb)
+    now = hand_graded_answers(target)
+    nbgrader_api.keep_hand_grades(course, unit, sub.student, {g for g in now if before.get(g) == now[g]})
     reason = result.get("reason", "")
     if isinstance(result.get("timeout_cell"), int) and result["timeout_cell"] < len(cells):
         reason = say(
@@ -330,10 +331,32 @@ def _finish(course, unit, source, sub, nb, cells, result, max_score) -> Row:
             cell=cells[result["timeout_cell"]]["index"] + 1,
             seconds=f"{result.get('timeout_seconds', 0):g}",
         )
-    parts = [reason] + ([f"failed {', '.join(failed)}"] if failed else []) + sub.notes
-    message = "; ".join(p for p in parts if p) or "all checks passed"
+    parts = [reason] + ([say("grade.failed", questions=", ".join(failed))] if failed else []) + sub.notes
+    message = "; ".join(p for p in parts if p) or say("grade.all_passed")
     status = result.get("status", "killed")
     return Row(sub.student, unit, score, max_score, status, message[:300], sub.sha256)
+
+
+def hand_graded_answers(path: Path) -> dict[str, str]:
+    """Grade id -> the student's answer, for cells a teacher grades by hand (an earlier autograded copy)."""
+    if not path.is_file():
+        return {}
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # an unreadable earlier copy just means "changed"
+        return {}
+    return {grade_id(c): c.source for c in nb.cells if is_hand_graded(c)}
+
+
+def with_hand_grades(course: Course, unit: str, rows: list[Row]) -> list[Row]:
+    """Rows carrying the gradebook's truth: totals with hand grades, and what still awaits one."""
+    truth = nbgrader_api.hand_grading(course, unit)
+    for row in rows:
+        if row.student_id in truth:
+            total, awaiting = truth[row.student_id]
+            row.score = total
+            row.hand_grading = say("grade.awaiting", cells=", ".join(awaiting)) if awaiting else ""
+    return rows
 
 
 def _record(course, unit, row, rows) -> None:
@@ -341,34 +364,48 @@ def _record(course, unit, row, rows) -> None:
     rows[row.student_id] = row
 
 
+STUDENT_COLUMNS = ("student", "score", "status", "hand", "message")
+SUMMARY_COLUMNS = (
+    *("unit", "students", "graded_now", "mean", "by_status"),
+    *("awaiting", "workers", "sandbox", "seconds"),
+)
+
+
+def status_word(status: str) -> str:
+    """A status in the instructor's language (unknown ones as they are)."""
+    try:
+        return say(f"status.{status}")
+    except KeyError:
+        return status
+
+
 def summary_table(report: Report) -> str:
-    """The table ``ailab grade`` prints at the end."""
+    """The table ``ailab grade`` prints at the end, in the instructor's language."""
     rows = report.rows
     by_status: dict[str, int] = {}
     for row in rows:
         by_status[row.status] = by_status.get(row.status, 0) + 1
     mean = sum(r.score for r in rows) / len(rows) if rows else 0.0
     top = rows[0].max_score if rows else 0.0
-    lines = [
-        syllabus.table(
-            ["Student", "Score", "Status", "Message"],
-            [[r.student_id, f"{r.score:g}/{r.max_score:g}", r.status, r.message] for r in rows],
-        ),
-        "",
-        syllabus.table(
-            ["Unit", "Students", "Graded now", "Mean score", "By status", "Workers", "Sandbox", "Seconds"],
-            [
-                [
-                    report.unit,
-                    len(rows),
-                    report.graded_now,
-                    f"{mean:.2f}/{top:g}",
-                    ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())),
-                    report.workers,
-                    "bubblewrap" if report.sandboxed else "NONE (limits only)",
-                    f"{report.seconds:.1f}",
-                ]
-            ],
-        ),
+    students = [
+        [r.student_id, f"{r.score:g}/{r.max_score:g}", status_word(r.status), r.hand_grading, r.message]
+        for r in rows
     ]
-    return "\n".join(lines)
+    totals = [
+        report.unit,
+        len(rows),
+        report.graded_now,
+        f"{mean:.2f}/{top:g}",
+        ", ".join(f"{status_word(k)} {v}" for k, v in sorted(by_status.items())),
+        sum(1 for r in rows if r.hand_grading),
+        report.workers,
+        say("table.bubblewrap") if report.sandboxed else say("table.no_sandbox"),
+        f"{report.seconds:.1f}",
+    ]
+    return "\n".join(
+        [
+            syllabus.table([say(f"table.{h}") for h in STUDENT_COLUMNS], students),
+            "",
+            syllabus.table([say(f"table.{h}") for h in SUMMARY_COLUMNS], [totals]),
+        ]
+    )

@@ -26,6 +26,9 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def say(key: str, lang: str | None = None, **params: object) -> str:
+    """The text for ``key``; with ``n=1`` the ``KEY.one`` variant if there is one ("1 student")."""
     lang = lang or language()
+    if params.get("n") == 1 and f"{key}.one" in catalogue("en"):
+        key = f"{key}.one"
     text = catalogue(lang).get(key) or catalogue("en")[key]
     return text.format(**params)

@@ -38,13 +38,21 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from . import feedback_style
 from .errors import BadInput, BuildFailed
+from .messages import say
 from .paths import Course
+from .sanitize import EXPORTER as CLEANING_EXPORTER
 
 COURSE_ID = "ailab"
 CONFIG_TEMPLATE = '''"""nbgrader settings for this course, written by `ailab release`."""
+import os
+
 c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {course_id!r}
+# The exchange (Assignment List's fetch and submit, `ailab collect UNIT` with no zip) lives in
+# this folder, so it moves with the course. Students on other accounts need it writable.
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
 {db_line}c.Execute.timeout = 120
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 c.GenerateFeedback.preprocessors = [
@@ -52,6 +60,12 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# Formgrader and feedback pages clean student HTML again when they render it (grader/sanitize.py).
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {{
+    "clean_html": "grader.sanitize.clean_html",
+    "strip_files_prefix": "grader.sanitize.clean_rendered_markdown",
+}}
 '''
 
 
@@ -68,13 +82,23 @@ warnings.filterwarnings("ignore", message=".*not in session.*")
 
 
 def write_config(course: Course, db_url: str | None) -> None:
-    """Make ``course.root`` a course folder stock nbgrader and formgrader understand."""
+    """Make ``course.root`` a course folder stock nbgrader and formgrader understand.
+
+    A gradebook URL set earlier is kept when none is given now.
+    """
+    if db_url is None and course.config.exists():
+        configured = config(course).CourseDirectory.get("db_url")
+        db_url = configured if isinstance(configured, str) else None
     db_line = f"c.CourseDirectory.db_url = {db_url!r}\n" if db_url else ""
     text = CONFIG_TEMPLATE.format(course_id=COURSE_ID, db_line=db_line)
     if not course.config.exists() or course.config.read_text(encoding="utf-8") != text:
-        if course.config.exists() and db_url is None and "db_url" in course.config.read_text():
-            return  # keep the URL an instructor set earlier
-        course.config.write_text(text, encoding="utf-8")
+        tmp = course.config.with_suffix(".py.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(course.config)
+    exchange = Path(config(course).Exchange.root)
+    if not exchange.is_dir():
+        exchange.mkdir(parents=True)
+        exchange.chmod(0o777)  # nbgrader's exchange: every student account writes its submissions here
 
 
 def config(course: Course) -> Config:
@@ -98,13 +122,45 @@ def gradebook(course: Course):
         yield gb
 
 
+def _succeeded(result: dict | None, step: str, unit_id: str) -> None:
+    """NbGraderAPI reports failure in a dict; turn it into one line with nbgrader's last words."""
+    if result and result["success"]:
+        return
+    tail = ((result or {}).get("error") or (result or {}).get("log") or "").strip().splitlines()[-1:]
+    raise BuildFailed(f"nbgrader {step} failed: {' '.join(tail)}", unit_id)
+
+
 def generate_assignment(course: Course, unit_id: str) -> None:
     """nbgrader's own release step: student version + source cells in the gradebook."""
     api = NbGraderAPI(coursedir=coursedir(course), config=config(course))
-    result = api.generate_assignment(unit_id, force=True, create=True)
-    if not result["success"]:
-        tail = (result.get("error") or result.get("log") or "").strip().splitlines()[-1:]
-        raise BuildFailed(f"nbgrader generate_assignment failed: {' '.join(tail)}", unit_id)
+    _succeeded(api.generate_assignment(unit_id, force=True, create=True), "generate_assignment", unit_id)
+
+
+def _api(course: Course, **settings) -> NbGraderAPI:
+    cfg = config(course)
+    for section, values in settings.items():
+        for key, value in values.items():
+            setattr(cfg[section], key, value)
+    return NbGraderAPI(coursedir=coursedir(course), config=cfg)
+
+
+def release_to_exchange(course: Course, unit_id: str) -> None:
+    """nbgrader's release_assignment: Assignment List can fetch the unit, formgrader says "released"."""
+    result = _api(course, ExchangeReleaseAssignment={"force": True}).release_assignment(unit_id)
+    _succeeded(result, "release_assignment", unit_id)
+
+
+def collect_from_exchange(course: Course, unit_id: str) -> list[str]:
+    """nbgrader's collect: each student's newest submission from the exchange into submitted/.
+
+    Returns the students who have a submission of this unit in the exchange.
+    """
+    api = _api(course)
+    inbound = Path(config(course).Exchange.root) / COURSE_ID / "inbound"
+    found = sorted({p.name.split("+")[0] for p in inbound.glob(f"*+{unit_id}+*")}) if inbound.is_dir() else []
+    if found:
+        _succeeded(api.collect(unit_id, update=True), "collect", unit_id)
+    return found
 
 
 def student_version(nb):
@@ -161,6 +217,35 @@ def save_grades(course: Course, unit_id: str, student: str, nb) -> tuple[float, 
         return float(sub.score), float(sub.max_score)
 
 
+def keep_hand_grades(course: Course, unit_id: str, student: str, unchanged: set[str]) -> None:
+    """Undo nbgrader's re-flagging of hand-graded cells whose answer did not change.
+
+    ``SaveAutoGrades`` marks every cell with a manual score as needing review
+    again on each autograde; a teacher would be told to redo finished work.
+    """
+    with gradebook(course) as gb:
+        sub = gb.find_submission_notebook(unit_id, unit_id, student)
+        for grade in sub.grades:
+            if grade.manual_score is not None and grade.name in unchanged:
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def hand_grading(course: Course, unit_id: str) -> dict[str, tuple[float, list[str]]]:
+    """Per student: the gradebook's total (hand grades included) and the cells awaiting a hand grade."""
+    result = {}
+    with gradebook(course) as gb:
+        try:
+            assignment = gb.find_assignment(unit_id)
+        except MissingEntry:
+            return result
+        for sub in assignment.submissions:
+            for nb in sub.notebooks:
+                awaiting = sorted(g.name for g in nb.grades if g.needs_manual_grade)
+                result[sub.student.id] = (float(nb.score), awaiting)
+    return result
+
+
 def zero_missing(course: Course, unit_id: str, student: str) -> None:
     """A submission with no readable notebook scores 0 everywhere, as in stock nbgrader."""
     with gradebook(course) as gb:
@@ -176,9 +261,8 @@ def max_score(course: Course, unit_id: str) -> float:
         try:
             return float(gb.find_assignment(unit_id).max_score)
         except MissingEntry as exc:
-            raise BadInput(
-                f"unit {unit_id!r} is not in the gradebook", str(course.root), "run `ailab release` first"
-            ) from exc
+            what = say("grade.not_in_gradebook", unit=unit_id)
+            raise BadInput(what, str(course.root), say("course.release_fix")) from exc
 
 
 def feedback_html(course: Course, unit_id: str, student: str, nb) -> str:
@@ -186,9 +270,9 @@ def feedback_html(course: Course, unit_id: str, student: str, nb) -> str:
     resources = {**_resources(course, unit_id, student, unit_id), "config_dir": jupyter_config_dir()}
     for pp in (ClearHiddenTests(), GetGrades(), CSSHTMLHeaderPreprocessor()):
         nb, resources = pp.preprocess(nb, resources)
-    exporter = HTMLExporter(config=GenerateFeedback(coursedir=coursedir(course)).config)
+    exporter = HTMLExporter(config=GenerateFeedback(coursedir=coursedir(course)).config, **CLEANING_EXPORTER)
     html, _ = exporter.from_notebook_node(nb, resources=resources)
-    return html
+    return feedback_style.add_to(html)
 
 
 def export_csv(course: Course, path: Path) -> None:

@@ -25,6 +25,11 @@ def datasets() -> Path:
     return Path(os.environ.get("AILAB_DATASETS") or REPO / "datasets")
 
 
+def student_workspace() -> Path:
+    """Where ``ailab student`` keeps a student's copies (``AILAB_WORKSPACE`` overrides)."""
+    return Path(os.environ.get("AILAB_WORKSPACE") or Path.home() / "ailab-work")
+
+
 def unit_notebook(strand: str, unit_id: str) -> Path:
     return NOTEBOOKS / strand / unit_id / f"{unit_id}.ipynb"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 from . import units
-from .release import open_course
+from .course import open_course, require_unit
 from .units import ailab_meta, grade_id, is_solution, nbgrader_meta
 
 BLOCK = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
@@ -109,6 +109,7 @@ def expected_auto_scores(unit: units.Unit) -> dict[str, float]:
 def write_sample_class(unit_id: str, course_dir: Path | None = None) -> list[str]:
     """Write the sample class into ``submitted/sample-<kind>/<unit>/``."""
     course = open_course(course_dir)
+    require_unit(course, unit_id)
     unit = units.get(unit_id)
     release = nbformat.read(course.release(unit_id) / f"{unit_id}.ipynb", as_version=4)
     students = []

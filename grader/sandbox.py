@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import SandboxUnavailable
+from .messages import say
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 START_TIMEOUT_S = 180
@@ -72,16 +73,8 @@ def sandbox_mode(require: bool) -> bool:
     if bwrap_works():
         return True
     if require:
-        raise SandboxUnavailable(
-            "bubblewrap (bwrap) is not available",
-            "ailab grade",
-            "install it (Debian: apt-get install bubblewrap) or drop --require-sandbox",
-        )
-    print(
-        "WARNING: bubblewrap is not available: grading with resource limits only. Student code can read "
-        "files this user can read and reach the network. Install bubblewrap to sandbox grading.",
-        file=sys.stderr,
-    )
+        raise SandboxUnavailable(say("sandbox.missing"), "ailab grade", say("sandbox.missing_fix"))
+    print(say("sandbox.warning"), file=sys.stderr)
     return False
 
 

@@ -10,19 +10,24 @@ resumes where it stopped.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import json
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from .course import released_units
 from .messages import say
 from .paths import Course
 
 MAX_NOTEBOOK_MB = 20
-CSV_FIELDS = ("student_id", "unit", "score", "max_score", "status", "message", "sha256", "seconds")
+CSV_FIELDS = (
+    "student_id", "unit", "score", "max_score", "status", "hand_grading", "message", "sha256", "seconds"
+)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class Row:
     message: str = ""
     sha256: str = ""
     seconds: float = 0.0
+    hand_grading: str = ""  # what awaits a teacher's grade (from the gradebook, never journaled stale)
 
 
 @dataclass
@@ -61,6 +67,55 @@ def find(course: Course, unit: str) -> list[Submission]:
         if folder.is_dir():
             found.append(Submission(student_dir.name, folder, folder / f"{unit}.ipynb"))
     return found
+
+
+def overlooked(course: Course, unit: str) -> list[tuple[Path, str]]:
+    """Notebooks under ``submitted/`` that ``find`` passes over, each with why and what to do.
+
+    A unit folder misnamed by hand (``ict1/``) or a notebook saved under
+    another name would otherwise be left ungraded without a word.
+    """
+    root = course.submitted(unit)
+    if not root.is_dir():
+        return []
+    units = released_units(course)
+    found: list[tuple[Path, str]] = []
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for child in sorted(p for p in student_dir.iterdir() if not p.name.startswith(".")):
+            if child.is_dir() and child.name not in units and _notebooks(child, deep=True):
+                found.append((child, _not_a_unit(child.name, units)))
+            elif child.is_file() and child.suffix == ".ipynb":
+                found.append((child, say("submissions.loose", student=student_dir.name)))
+        folder = student_dir / unit
+        others = _notebooks(folder) if not (folder / f"{unit}.ipynb").is_file() else []
+        found += [(nb, say("submissions.misnamed", found=nb.name, unit=unit)) for nb in others]
+    return found
+
+
+def warn_overlooked(course: Course, unit: str) -> list[tuple[Path, str]]:
+    """Print ``overlooked`` as warnings on stderr, with paths relative to the course."""
+    found = overlooked(course, unit)
+    for path, why in found:
+        where = path.relative_to(course.root).as_posix()
+        print(say("submissions.warning", path=where, why=why), file=sys.stderr)
+    return found
+
+
+def _notebooks(folder: Path, deep: bool = False) -> list[Path]:
+    """The notebooks in ``folder`` (or below it), Jupyter's autosave checkpoints left out."""
+    if not folder.is_dir():
+        return []
+    found = folder.rglob("*.ipynb") if deep else folder.glob("*.ipynb")
+    return sorted(p for p in found if ".ipynb_checkpoints" not in p.parts and p.is_file())
+
+
+def _not_a_unit(name: str, units: list[str]) -> str:
+    """Say the folder is no released unit, and which one it probably meant."""
+    same = [u for u in units if u.casefold() == name.casefold()]
+    close = same or difflib.get_close_matches(name, units, n=1)
+    if close:
+        return say("submissions.not_unit_close", name=name, unit=close[0])
+    return say("submissions.not_unit", name=name)
 
 
 def read(sub: Submission, unit: str, grade_ids: set[str]) -> Submission:

@@ -66,6 +66,11 @@ def hours_table(all_units: list[Unit]) -> str:
     return table(["Tier", "For", "Periods of 45 min", "Target per year"], rows)
 
 
+def unit_label(unit: Unit) -> str:
+    """How navigation names a unit: teachers refer to units by id and tier, students by title."""
+    return f"{unit.id} · {unit.meta['tier']} · {unit.meta['title']}"
+
+
 def units_table(all_units: list[Unit]) -> str:
     rows = [
         [u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"], f"{u.max_score:g}", u.meta["summary"]]

@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import nbformat
 
-from . import checkspec, paths
-from .errors import BadInput, UnitProblem
+from . import checkspec, course, paths
+from .errors import UnitProblem
 
 STRAND_ORDER = ("image-classifiers", "chatbot-ethics", "data-privacy")
 
@@ -48,6 +48,11 @@ def is_graded(cell) -> bool:
 
 def is_solution(cell) -> bool:
     return bool(nbgrader_meta(cell).get("solution"))
+
+
+def is_hand_graded(cell) -> bool:
+    """A graded answer cell (a reflection): nbgrader leaves its score to a teacher."""
+    return is_graded(cell) and is_solution(cell)
 
 
 def is_test(cell) -> bool:
@@ -131,7 +136,7 @@ def select(ids: list[str] | None) -> list[Unit]:
     by_id = {u.id: u for u in units}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
-        raise BadInput(f"unknown unit {unknown[0]!r}", "ailab", f"known units: {', '.join(by_id) or 'none'}")
+        raise course.unknown_unit(unknown[0], list(by_id), str(paths.NOTEBOOKS))
     return [by_id[i] for i in ids]
 
 

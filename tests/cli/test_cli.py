@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -18,7 +19,8 @@ def run(*args, cwd=None):
 
 def one_line_error(done, *words):
     assert done.returncode != 0
-    lines = [ln for ln in done.stderr.splitlines() if ln.strip() and "Warning" not in ln]
+    said = [ln for ln in done.stderr.splitlines() if ln.strip() and "Warning" not in ln]
+    lines = [ln for ln in said if not ln.startswith("course: ")]  # every command names its course first
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("ailab: ")
     for word in words:
@@ -36,7 +38,7 @@ def not_a_course(tmp_path):
 
 def test_unknown_unit(tmp_path):
     done = run("validate", "no-such-unit")
-    one_line_error(done, "no-such-unit", "known units")
+    one_line_error(done, "no-such-unit", "Valid units: ic-t1")
     assert done.returncode == 2
 
 
@@ -79,7 +81,7 @@ def test_grade_with_no_submissions(course_copy):
 
 def test_grade_a_unit_that_was_not_released(course_copy):
     done = run("grade", "zz-t1", "--course", str(course_copy.root))
-    one_line_error(done, "not released")
+    one_line_error(done, "no unit 'zz-t1'", "Valid units: ic-t1, ic-t2, ic-t3")
 
 
 def test_grade_with_zero_workers(course_copy):
@@ -87,24 +89,74 @@ def test_grade_with_zero_workers(course_copy):
     one_line_error(done)
 
 
+def collect_refused(done, *words):
+    """A refused ``ailab collect``: exit 2, one ``ailab:`` line naming the reason, no traceback."""
+    errors = [ln for ln in done.stderr.splitlines() if ln.startswith("ailab: ")]
+    assert done.returncode == 2 and len(errors) == 1, done.stderr
+    for word in words:
+        assert word in errors[0], errors[0]
+    assert "Traceback" not in done.stderr
+
+
 def test_collect_a_file_that_is_not_a_zip(course_copy, tmp_path):
     fake = tmp_path / "fake.zip"
     fake.write_text("not a zip")
     done = run("collect", "ic-t1", str(fake), "--course", str(course_copy.root))
-    one_line_error(done, "not a zip")
+    collect_refused(done, "not a zip")
     assert not course_copy.submitted("ic-t1").exists()
 
 
-def test_collect_refuses_path_tricks_and_writes_nothing(course_copy, tmp_path):
+def test_collect_refuses_path_tricks_says_so_and_writes_nothing(course_copy, tmp_path):
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(bad, "w") as z:
         z.writestr("alice/ic-t1.ipynb", "{}")
         z.writestr("../../../etc/evil.ipynb", "{}")
         z.writestr("bob/ic-t1.ipynb", "{}")
-        z.writestr("bob/copy.ipynb", "{}")
+        z.writestr("bob/copy.ipynb", '{"other": 1}')
     done = run("collect", "ic-t1", str(bad), "--course", str(course_copy.root))
-    one_line_error(done, "two notebooks", "bob")
+    collect_refused(done, "'../../../etc/evil.ipynb'", "outside the zip")
     assert not course_copy.submitted("ic-t1").exists()
+
+
+def test_collect_refuses_a_unit_the_course_does_not_have(course_copy, tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("alice_ic-t7.ipynb", "{}")
+    done = run("collect", "ic-t7", str(archive), "--course", str(course_copy.root))
+    collect_refused(done, "ic-t7", "ic-t1")
+    assert not course_copy.submitted("ic-t1").exists()
+
+
+def test_collect_says_how_many_and_names_every_skipped_file(course_copy, tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ic-t1-submissions/李雷_ic-t1.ipynb", "{}")
+        z.writestr("ic-t1-submissions/readme.txt", "hi")
+        z.writestr("__MACOSX/ic-t1-submissions/._李雷_ic-t1.ipynb", "junk")
+    single = tmp_path / "2025016_ic-t1.ipynb"
+    single.write_text('{"v": 1}')
+    done = run("collect", "ic-t1", str(archive), "--course", str(course_copy.root))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "collected 1 submission for ic-t1 (1 new, 0 replaced, 0 unchanged)\n"
+    assert f"skipped {archive}/ic-t1-submissions/readme.txt: not a notebook" in done.stderr
+    assert f"skipped {archive}/__MACOSX/ic-t1-submissions/._李雷_ic-t1.ipynb: macOS" in done.stderr
+    again = run("collect", "ic-t1", str(archive), str(single), "--course", str(course_copy.root))
+    assert again.stdout == "collected 2 submissions for ic-t1 (1 new, 0 replaced, 1 unchanged)\n"
+    assert sorted(p.name for p in course_copy.submitted("ic-t1").iterdir()) == ["2025016", "李雷"]
+
+
+def test_collect_speaks_chinese(course_copy, tmp_path):
+    single = tmp_path / "李雷_ic-t1.ipynb"
+    single.write_text("{}")
+    env = {**os.environ, "AILAB_LANG": "zh_CN"}
+    course = ["--course", str(course_copy.root)]
+    done = subprocess.run(AILAB + ["collect", "ic-t1", str(single), *course], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert done.stdout == "已收取 ic-t1 的 1 份作业（新增 1 份，替换 0 份，未变 0 份）\n", done.stderr
+    missing = str(tmp_path / "nothing.zip")
+    done = subprocess.run(AILAB + ["collect", "ic-t1", missing, *course], capture_output=True, text=True,
+                          env=env, timeout=600)
+    collect_refused(done, "文件或文件夹不存在")
 
 
 def test_book_with_an_unknown_edition():

@@ -91,3 +91,46 @@ def test_formgrader_shows_the_reflection_for_manual_grading(lab):
         html = page.content()
         assert "r1" in html and "ethical matrix" in html.lower()
         assert page.locator("input.score").count() >= 1  # the box where the teacher types the points
+
+
+def _start_lab(course, port):
+    env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "JUPYTER_CONFIG_DIR": str(course.root / ".jupyter")}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ailab"), "lab", "--course", str(course.root), "--port", str(port),
+         "--no-browser"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("JupyterLab did not start")
+
+
+def _serving(port) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=2)
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signum", [15, 9])
+def test_killing_ailab_lab_stops_jupyterlab(course_copy, signum):
+    port = _free_port()
+    proc = _start_lab(course_copy, port)
+    os.kill(proc.pid, signum)  # only ailab itself, not its process group
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _serving(port) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    alive = _serving(port)
+    if alive:
+        os.killpg(proc.pid, 9)
+    assert not alive, "JupyterLab kept running after ailab was killed"

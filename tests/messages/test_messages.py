@@ -21,3 +21,12 @@ def test_catalogues_are_valid_json():
 
 def test_say_formats_in_the_chosen_language():
     assert say("check.pass", lang="zh_CN", question="q1", n=2).startswith("✅ q1")
+
+
+def test_a_singular_variant_has_its_plural_and_is_used_for_one():
+    for lang in LANGUAGES:
+        for key in catalogue(lang):
+            if key.endswith(".one"):
+                assert key.removesuffix(".one") in catalogue(lang), (lang, key)
+    assert say("check.pass", lang="en", question="q1", n=1) == "✅ q1: the check passed. Well done!"
+    assert say("check.pass", lang="en", question="q1", n=3) == "✅ q1: all 3 checks passed. Well done!"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import yaml
 
 from grader import book, syllabus, units
@@ -25,6 +27,17 @@ def test_table_of_contents_lists_every_unit_under_its_strand():
     toc = yaml.safe_load((root / "_toc.yml").read_text())
     files = [s["file"] for part in toc["parts"] for ch in part["chapters"] for s in ch.get("sections", [])]
     assert files == [f"units/{u.id}/{u.id}" for u in units.discover()]
+
+
+def test_table_of_contents_names_units_by_id_tier_and_title():
+    toc = yaml.safe_load((book.stage("instructor") / "_toc.yml").read_text(encoding="utf-8"))
+    titles = [s["title"] for part in toc["parts"] for ch in part["chapters"] for s in ch.get("sections", [])]
+    assert titles == [f"{u.id} · {u.meta['tier']} · {u.meta['title']}" for u in units.discover()]
+
+
+def test_unit_label_follows_the_metadata():
+    renamed = SimpleNamespace(id="zz-t3", meta={"tier": "T3", "title": "Renamed"})
+    assert syllabus.unit_label(renamed) == "zz-t3 · T3 · Renamed"
 
 
 def test_tables_escape_pipes():
