@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import nbformat  # noqa: E402
 
 from benchmarks.readme_table import update  # noqa: E402
-from grader import execute, nbgrader_api, release, sampleclass, syllabus, units  # noqa: E402
+from grader import nbgrader_api  # noqa: E402
+from grader.authoring import execute, release, syllabus, units  # noqa: E402
+from grader.instructor import sampleclass  # noqa: E402
 from grader.paths import Course  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "work"

@@ -16,15 +16,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.readme_table import update  # noqa: E402
-from grader import syllabus, units  # noqa: E402
+from grader.authoring import syllabus, units  # noqa: E402
 
 BUDGET_S, BUDGET_MIB = 60, 2048
 
 
 def measure(unit: units.Unit) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "grader.execute", str(unit.path)], capture_output=True, text=True, check=True
-    )
+    command = [sys.executable, "-m", "grader.authoring.execute", str(unit.path)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -4,6 +4,6 @@ Only the student-facing ``check`` is imported here, so a notebook's
 ``from grader import check`` stays fast and pulls in neither nbgrader nor torch.
 """
 
-from .check import check
+from .checks.check import check
 
 __all__ = ["check"]

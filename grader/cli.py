@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 from .errors import AilabError
+from .grading.sandbox import Limits
 from .messages import say
-from .sandbox import Limits
 
 
 def _validate(units: list[str], no_execute: bool = False) -> int:
-    from .validate import validate
+    from .authoring.validate import validate
 
     problems = validate(units or None, execute_notebooks=not no_execute)
     for problem in problems:
@@ -30,14 +30,14 @@ def _validate(units: list[str], no_execute: bool = False) -> int:
 def _release(
     course: Path | None = None, db_url: str | None = None, force: bool = False, units: list[str] | None = None
 ) -> int:
-    from .release import release
+    from .authoring.release import release
 
     release(course, units or None, db_url, force)
     return 0
 
 
 def _book(edition: str = "student") -> int:
-    from .book import EDITIONS, build
+    from .authoring.book import EDITIONS, build
 
     for ed in EDITIONS if edition == "both" else (edition,):
         print(say("cli.book", edition=ed, path=build(ed) / "index.html"))
@@ -45,7 +45,7 @@ def _book(edition: str = "student") -> int:
 
 
 def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False) -> int:
-    from .lab import lab
+    from .deploy.lab import lab
 
     return lab(course, port, no_browser)
 
@@ -57,13 +57,13 @@ def _student(
     port: int = 8888,
     no_browser: bool = False,
 ) -> int:
-    from .workspace import student_lab
+    from .deploy.workspace import student_lab
 
     return student_lab(workspace, course, student, port, no_browser)
 
 
 def _handin(unit: str, workspace: Path | None = None) -> int:
-    from .workspace import handin
+    from .deploy.workspace import handin
 
     print(say("workspace.handed_in", path=handin(unit, workspace)))
     return 0
@@ -78,7 +78,7 @@ def _grade(
     cell_timeout: float = Limits.cell_timeout,
     notebook_timeout: float = Limits.notebook_timeout,
 ) -> int:
-    from .grade import grade, summary_table
+    from .grading.grade import grade, summary_table
 
     limits = Limits(cell_timeout=cell_timeout, notebook_timeout=notebook_timeout)
     report = grade(unit, course, workers=workers, force=force, require_sandbox=require_sandbox, limits=limits)
@@ -87,7 +87,7 @@ def _grade(
 
 
 def _collect(unit: str, paths: list[Path], course: Path | None = None) -> int:
-    from .collect import collect, collect_exchange
+    from .instructor.collect import collect, collect_exchange
 
     result = collect(unit, paths, course) if paths else collect_exchange(unit, course)
     print("\n".join(result.summary()))
@@ -97,7 +97,7 @@ def _collect(unit: str, paths: list[Path], course: Path | None = None) -> int:
 
 
 def _feedback(unit: str, course: Path | None = None, allow_ungraded: bool = False) -> int:
-    from .feedback import feedback
+    from .instructor.feedback import feedback
 
     written = feedback(unit, course, allow_ungraded)
     print(say("cli.feedback", n=len(written)))
@@ -105,14 +105,14 @@ def _feedback(unit: str, course: Path | None = None, allow_ungraded: bool = Fals
 
 
 def _export(course: Path | None = None, to: Path = Path("grades.csv")) -> int:
-    from .feedback import export
+    from .instructor.feedback import export
 
     print(say("cli.exported", path=export(course, to)))
     return 0
 
 
 def _sample(unit: str, course: Path | None = None) -> int:
-    from .sampleclass import write_sample_class
+    from .instructor.sampleclass import write_sample_class
 
     students = write_sample_class(unit, course)
     print(say("cli.sample", n=len(students), unit=unit, students=", ".join(students)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+import unicodedata
 from pathlib import Path
 
 from .errors import BadInput
@@ -19,6 +20,8 @@ from .messages import say
 from .paths import Course
 
 MARKER = "written by `ailab release`"  # in every course's nbgrader_config.py
+UNSAFE_IN_NAMES = set('/\\:*?"<>|')  # not allowed in a folder name on some system
+WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10))}
 
 
 def is_course(folder: Path) -> bool:
@@ -87,3 +90,21 @@ def unknown_unit(unit: str, known: list[str], where: str) -> BadInput:
     hint = say("course.did_you_mean", unit=close[0]) + " " if close else ""
     fix = hint + say("course.valid_units", units=", ".join(known) or say("course.no_units"))
     return BadInput(say("course.unknown_unit", unit=unit), where, fix)
+
+
+def safe_id(name: str | None) -> str | None:
+    """``name`` as a student id, or None if it is unsafe as a folder name on Linux, macOS or Windows.
+
+    NFKC makes full-width digits typed with a Chinese input method plain, so
+    ``２０２５０１６`` and ``2025016`` are one student.
+    """
+    name = unicodedata.normalize("NFKC", name or "")
+    ok = (
+        0 < len(name) <= 64
+        and any(c.isalnum() for c in name)
+        and name[0] not in ".- "  # hidden, an option, or invisible
+        and name[-1] not in ". "  # Windows drops them
+        and name.split(".")[0].upper() not in WINDOWS_RESERVED
+        and not any(c in UNSAFE_IN_NAMES or unicodedata.category(c).startswith("C") for c in name)
+    )
+    return name if ok else None

@@ -38,11 +38,11 @@ from nbgrader.preprocessors import (
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import feedback_style
 from .errors import BadInput, BuildFailed
+from .grading.sanitize import EXPORTER as CLEANING_EXPORTER
+from .instructor import feedback_style
 from .messages import say
 from .paths import Course
-from .sanitize import EXPORTER as CLEANING_EXPORTER
 
 COURSE_ID = "ailab"
 CONFIG_TEMPLATE = '''"""nbgrader settings for this course, written by `ailab release`."""
@@ -63,8 +63,8 @@ c.GenerateFeedback.preprocessors = [
 # Formgrader and feedback pages clean student HTML again when they render it (grader/sanitize.py).
 c.HTMLExporter.sanitize_html = True
 c.HTMLExporter.filters = {{
-    "clean_html": "grader.sanitize.clean_html",
-    "strip_files_prefix": "grader.sanitize.clean_rendered_markdown",
+    "clean_html": "grader.grading.sanitize.clean_html",
+    "strip_files_prefix": "grader.grading.sanitize.clean_rendered_markdown",
 }}
 '''
 

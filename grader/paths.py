@@ -17,8 +17,8 @@ BOOK_PAGES = REPO / "book"
 INSTRUCTORS = REPO / "instructors"
 BUILD = REPO / "build"
 DEFAULT_COURSE = REPO / "course"
-SCHEMA = PACKAGE / "schema" / "unit-v1.json"
-VOCABULARY = PACKAGE / "schema" / "vocabulary.json"
+SCHEMA = PACKAGE / "authoring" / "schema" / "unit-v1.json"
+VOCABULARY = PACKAGE / "authoring" / "schema" / "vocabulary.json"
 
 
 def datasets() -> Path:

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from grader import release
+from grader.authoring import release
 from grader.paths import Course
 
 

@@ -15,7 +15,10 @@ import subprocess
 import nbformat
 import pytest
 
-from grader import nbgrader_api, sampleclass, units, workspace
+from grader import nbgrader_api
+from grader.authoring import units
+from grader.deploy import workspace
+from grader.instructor import sampleclass
 from grader.paths import Course
 from tests.browser import Watcher, browser
 from tests.jupyter import AILAB, TOKEN, jupyterlab

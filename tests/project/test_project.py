@@ -7,7 +7,8 @@ import json
 import tomllib
 import yaml
 
-from grader import paths, units
+from grader import paths
+from grader.authoring import units
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():

@@ -1,0 +1,341 @@
+"""``ailab validate``: does each unit keep the unit contract (book/authoring.md)?
+
+Static checks first (schema, ids, objectives, probes, rubric, lesson plan),
+then two executions: the solution must pass all its tests within the time
+budget, and the student version must fail every one of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from .. import nbgrader_api, paths
+from ..checks import compare
+from . import execute, units
+from .units import Unit, ailab_meta, grade_id, is_graded, is_solution, nbgrader_meta
+
+TIME_BUDGET_S = 60
+MIN_QUESTIONS = 4
+SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+CHECK_MACHINERY = ("checks/check.py", "checks/compare.py", "checks/encode.py", "datasets.py")
+
+
+@dataclass(frozen=True)
+class Problem:
+    unit: str
+    where: str
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.where}: {self.what}. {self.fix}"
+
+
+def _cell_name(index: int, cell) -> str:
+    return f"cell {index + 1} ({grade_id(cell)})" if grade_id(cell) else f"cell {index + 1}"
+
+
+def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
+    meta, nb, vocab = unit.meta, unit.notebook, units.vocabulary()
+    out: list[Problem] = []
+
+    def bad(where: str, what: str, fix: str) -> None:
+        out.append(Problem(unit.id, where, what, fix))
+
+    declared = {o["id"] for o in meta["objectives"]}
+    for obj in meta["objectives"]:
+        for code in obj["ai4k12"]:
+            if code not in vocab["ai4k12"]:
+                bad(
+                    f"objective {obj['id']}",
+                    f"unknown AI4K12 code {code!r}",
+                    "use a code listed in grader/schema/vocabulary.json",
+                )
+        for goal in obj["stage_goals"]:
+            if goal not in vocab["stage_goals"]:
+                bad(
+                    f"objective {obj['id']}",
+                    f"unknown stage goal {goal!r}",
+                    f"use one of {sorted(vocab['stage_goals'])}",
+                )
+    for pre in meta["prerequisites"]:
+        if pre not in known_units:
+            bad("metadata", f"prerequisite {pre!r} is not a unit", "fix the id or remove it")
+    for name in meta["datasets"]:
+        if not (paths.datasets() / name / "datacard.md").exists():
+            bad("metadata", f"dataset {name!r} has no datasets/{name}/datacard.md", "add the datacard")
+    out += _lesson_plan_problems(unit)
+
+    ids: dict[str, int] = {}
+    assessed: set[str] = set()
+    questions = reflections = 0
+    for i, cell in enumerate(nb.cells):
+        where = _cell_name(i, cell)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
+            bad(where, "has stored outputs", "clear outputs before saving the source notebook")
+        gid = grade_id(cell)
+        if gid:
+            if gid in ids:
+                bad(where, f"grade id {gid!r} also used by cell {ids[gid] + 1}", "make grade ids unique")
+            ids[gid] = i
+        if is_solution(cell) and not is_graded(cell) and cell.cell_type == "code":
+            if not SOLUTION_BLOCK.search(cell.source):
+                bad(where, "answer cell has no ### BEGIN/END SOLUTION block", "mark the solution")
+            if not isinstance(ailab_meta(cell).get("wrong_answer"), str):
+                bad(where, "answer cell has no ailab.wrong_answer", "add a typical wrong answer")
+        if not is_graded(cell):
+            continue
+        points = nbgrader_meta(cell).get("points", 0)
+        if not points or points <= 0:
+            bad(where, "graded cell has no points", "set nbgrader points > 0")
+        cited = ailab_meta(cell).get("objectives") or []
+        if not cited:
+            bad(where, "graded cell cites no objective", 'add ailab.objectives, e.g. ["O1"]')
+        for obj in cited:
+            if obj not in declared:
+                bad(where, f"cites undeclared objective {obj!r}", f"use one of {sorted(declared)}")
+        assessed |= set(cited)
+        if units.is_test(cell):
+            questions += 1
+            out += _test_cell_problems(unit, where, cell)
+        elif cell.cell_type == "markdown" and is_solution(cell):
+            reflections += 1
+            rubric = ailab_meta(cell).get("rubric") or []
+            top = max((level.get("points", -1) for level in rubric), default=None)
+            if len(rubric) < 2 or top != points:
+                bad(
+                    where,
+                    "reflection needs a rubric of ≥ 2 levels whose top equals the points",
+                    "add ailab.rubric as book/authoring.md shows",
+                )
+    for obj in sorted(declared - assessed):
+        bad(f"objective {obj}", "is not assessed by any graded cell", "cite it from a graded cell")
+    if questions < MIN_QUESTIONS:
+        bad("notebook", f"{questions} auto-graded questions", f"write at least {MIN_QUESTIONS}")
+    if reflections < 1:
+        bad("notebook", "no hand-graded reflection", "add one (markdown, solution + grade)")
+    source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if "ipywidgets" not in source:
+        bad("notebook", "no ipywidgets interactive", "add at least one widget")
+    out += _figure_problems(unit)
+    return out
+
+
+def _lesson_plan_problems(unit: Unit) -> list[Problem]:
+    plan, hours = unit.meta["lesson_plan"], unit.meta["class_hours"]
+    phases = units.vocabulary()["phases"]
+    out = []
+    for period in range(1, hours + 1):
+        minutes = sum(step["minutes"] for step in plan if step["period"] == period)
+        if minutes != 45:
+            out.append(
+                Problem(
+                    unit.id,
+                    f"lesson plan period {period}",
+                    f"adds up to {minutes} minutes",
+                    "make every period 45 minutes",
+                )
+            )
+    if any(step["period"] > hours for step in plan):
+        out.append(
+            Problem(
+                unit.id,
+                "lesson plan",
+                f"has periods beyond class_hours={hours}",
+                "raise class_hours or shorten the plan",
+            )
+        )
+    order = [phases.index(step["phase"]) for step in plan]
+    if order != sorted(order) or set(order) != set(range(len(phases))):
+        out.append(
+            Problem(
+                unit.id,
+                "lesson plan",
+                "phases must run hook → explore → build → reflect → self-check",
+                "reorder the steps so each phase appears, in that order",
+            )
+        )
+    return out
+
+
+def _test_cell_problems(unit: Unit, where: str, cell) -> list[Problem]:
+    calls = unit.checks(cell)
+    if not calls:
+        return [
+            Problem(
+                unit.id,
+                where,
+                "test cell is not made only of check(...) calls",
+                "write tests as check(...) calls (book/authoring.md)",
+            )
+        ]
+    out = []
+    gid = grade_id(cell)
+    if {c.question for c in calls} != {gid}:
+        out.append(
+            Problem(
+                unit.id, where, f"check(...) names a question other than {gid!r}", "use the cell's grade id"
+            )
+        )
+    public = [p for c in calls if not c.hidden for p in c.probes]
+    hidden = [p for c in calls if c.hidden for p in c.probes]
+    if not public or not hidden:
+        out.append(
+            Problem(
+                unit.id,
+                where,
+                "needs both public and hidden probes",
+                "add a check(..., hidden=True) inside ### BEGIN HIDDEN TESTS",
+            )
+        )
+    hidden_block = HIDDEN_BLOCK.search(cell.source)
+    if hidden and not (hidden_block and "hidden=True" in hidden_block.group(1)):
+        out.append(
+            Problem(
+                unit.id,
+                where,
+                "hidden probes outside the hidden-tests block",
+                "move check(..., hidden=True) between ### BEGIN/END HIDDEN TESTS",
+            )
+        )
+    for probe in public + hidden:
+        for text in compare.spec_problems(probe):
+            out.append(
+                Problem(
+                    unit.id,
+                    where,
+                    f"probe {probe.get('expr', '?')!r}: {text}",
+                    "see the probe table in book/authoring.md",
+                )
+            )
+    exprs_public = {p.get("expr") for p in public}
+    if any(p.get("expr") in exprs_public for p in hidden):
+        out.append(
+            Problem(
+                unit.id, where, "a hidden probe repeats a public one", "give hidden probes different inputs"
+            )
+        )
+    return out
+
+
+def _figure_problems(unit: Unit) -> list[Problem]:
+    images = re.findall(
+        r"!\[[^\]]*\]\(([^)\s]+)\)",
+        "\n".join(c.source for c in unit.notebook.cells if c.cell_type == "markdown"),
+    )
+    local = [img for img in images if not img.startswith(("http:", "https:", "data:"))]
+    out = [
+        Problem(unit.id, "markdown", f"figure {img!r} does not exist", "add it under assets/")
+        for img in local
+        if not (unit.folder / img).exists()
+    ]
+    if not local:
+        out.append(
+            Problem(
+                unit.id,
+                "notebook",
+                "no static figure in markdown",
+                "add one from assets/ (the student edition is not executed)",
+            )
+        )
+    return out
+
+
+def _fingerprint(unit: Unit) -> str:
+    digest = hashlib.sha256(unit.path.read_bytes())
+    for name in CHECK_MACHINERY:
+        digest.update((paths.PACKAGE / name).read_bytes())
+    return digest.hexdigest()
+
+
+def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
+    """Run solution and student version; results are cached by content."""
+    cache = paths.BUILD / "validate-cache" / f"{unit.id}.json"
+    key = _fingerprint(unit)
+    if cache.exists():
+        saved = json.loads(cache.read_text())
+        if saved.get("key") == key:
+            return [Problem(**p) for p in saved["problems"]], saved["seconds"]
+    out: list[Problem] = []
+    solution = execute.run(copy.deepcopy(unit.notebook), unit.folder)
+    if solution.error:
+        out.append(
+            Problem(
+                unit.id,
+                "solution",
+                f"does not run cleanly: {solution.error}",
+                "fix the solution or its tests",
+            )
+        )
+    elif solution.seconds > TIME_BUDGET_S:
+        out.append(
+            Problem(
+                unit.id,
+                "solution",
+                f"takes {solution.seconds:.0f} s",
+                f"make it run in ≤ {TIME_BUDGET_S} s on 2 CPU cores",
+            )
+        )
+    out += _release_problems(unit)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(
+        json.dumps({"key": key, "seconds": solution.seconds, "problems": [p.__dict__ for p in out]})
+    )
+    return out, solution.seconds
+
+
+def _release_problems(unit: Unit) -> list[Problem]:
+    student = nbgrader_api.student_version(copy.deepcopy(unit.notebook))
+    released = {ln.strip() for c in student.cells for ln in c.source.splitlines()}
+    outside = {
+        ln.strip()
+        for c in unit.notebook.cells
+        for ln in HIDDEN_BLOCK.sub("", SOLUTION_BLOCK.sub("", c.source)).splitlines()
+    }
+    out = []
+    for i, cell in enumerate(unit.notebook.cells):
+        for block in SOLUTION_BLOCK.findall(cell.source) + HIDDEN_BLOCK.findall(cell.source):
+            leaked = [
+                ln.strip()
+                for ln in block.splitlines()
+                if len(ln.strip()) > 12 and ln.strip() in released and ln.strip() not in outside
+            ]
+            if leaked:
+                out.append(
+                    Problem(
+                        unit.id,
+                        _cell_name(i, cell),
+                        f"student version shows {leaked[0]!r}",
+                        "keep solutions and hidden tests inside their markers",
+                    )
+                )
+    run = execute.run(student, unit.folder, allow_errors=True)
+    for i, cell in enumerate(run.nb.cells):
+        if units.is_test(cell) and not any(o.get("output_type") == "error" for o in cell.outputs):
+            out.append(
+                Problem(
+                    unit.id,
+                    _cell_name(i, cell),
+                    "passes in the student version",
+                    "the test must fail until the student answers",
+                )
+            )
+    return out
+
+
+def validate(unit_ids: list[str] | None = None, execute_notebooks: bool = True) -> list[Problem]:
+    """Every problem of the named units (all units when none are named)."""
+    selected = units.select(unit_ids)
+    known = {u.id for u in units.discover()}
+    problems: list[Problem] = []
+    for unit in selected:
+        found = static_problems(unit, known)
+        if execute_notebooks and not found:
+            found += execution_problems(unit)[0]
+        problems += found
+    return problems

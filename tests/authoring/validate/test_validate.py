@@ -1,0 +1,118 @@
+"""``ailab validate`` accepts every real unit and names each kind of broken one."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+
+import nbformat
+import pytest
+
+from grader import paths
+from grader.authoring import units, validate
+from grader.authoring.units import grade_id
+
+
+def test_every_unit_in_the_repository_is_valid():
+    assert validate.validate() == []
+
+
+@pytest.fixture
+def broken(tmp_path, monkeypatch):
+    """A copy of ic-t1 in a scratch notebooks folder; mutate it, then validate statically."""
+    folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
+    shutil.copytree(units.get("ic-t1").folder, folder)
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
+    path = folder / "ic-t1.ipynb"
+
+    def problems(mutate):
+        nb = nbformat.read(path, as_version=4)
+        mutate(nb)
+        nbformat.write(nb, path)
+        unit = units.load(path)
+        return [str(p) for p in validate.static_problems(unit, {"ic-t1"})]
+
+    return problems
+
+
+def _cell(nb, gid):
+    return next(c for c in nb.cells if grade_id(c) == gid)
+
+
+CASES = {
+    "duplicate grade id": (lambda nb: _cell(nb, "q2").metadata.nbgrader.update(grade_id="q1"), "also used"),
+    "undeclared objective": (
+        lambda nb: _cell(nb, "q1").metadata.ailab.update(objectives=["O9"]),
+        "undeclared objective",
+    ),
+    "objective never assessed": (
+        lambda nb: nb.metadata.ailab["objectives"].append(
+            {
+                "id": "O7",
+                "text": "Explain something nobody tests.",
+                "ai4k12": ["3-A"],
+                "stage_goals": ["all:ethics-privacy"],
+            }
+        ),
+        "not assessed",
+    ),
+    "zero points": (lambda nb: _cell(nb, "q1").metadata.nbgrader.update(points=0), "no points"),
+    "no hidden probes": (
+        lambda nb: setattr(
+            _cell(nb, "q1"), "source", _cell(nb, "q1").source.split("### BEGIN HIDDEN TESTS")[0]
+        ),
+        "public and hidden",
+    ),
+    "test cell with asserts": (
+        lambda nb: setattr(_cell(nb, "q4"), "source", "assert accuracy([1], [1]) == 1"),
+        "not made only of check",
+    ),
+    "unknown probe key": (
+        lambda nb: setattr(
+            _cell(nb, "q4"), "source", _cell(nb, "q4").source.replace('"equals"', '"equal"', 1)
+        ),
+        "unknown keys",
+    ),
+    "lesson plan too long": (lambda nb: nb.metadata.ailab["lesson_plan"][0].update(minutes=30), "adds up to"),
+    "unknown AI4K12 code": (lambda nb: nb.metadata.ailab["objectives"][0].update(ai4k12=["4-E"]), "AI4K12"),
+    "stored outputs": (
+        lambda nb: nb.cells[1].update(outputs=[nbformat.v4.new_output("stream", text="x")]),
+        "stored outputs",
+    ),
+    "missing figure": (
+        lambda nb: nb.cells.append(nbformat.v4.new_markdown_cell("![x](assets/none.png)")),
+        "does not exist",
+    ),
+    "rubric top below points": (lambda nb: _cell(nb, "r1").metadata.nbgrader.update(points=9), "rubric"),
+    "no wrong answer": (lambda nb: _cell(nb, "q1-answer").metadata.pop("ailab"), "wrong_answer"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_broken_unit_gets_a_line_saying_where_and_how_to_fix(broken, case):
+    mutate, words = CASES[case]
+    found = broken(mutate)
+    assert any(words in line for line in found), found
+    assert all(line.startswith("ic-t1 ") and ". " in line for line in found)
+
+
+def test_schema_errors_name_the_field(broken):
+    from grader.errors import UnitProblem
+
+    with pytest.raises(UnitProblem, match="metadata tier"):
+        broken(lambda nb: nb.metadata.ailab.update(tier="T9"))
+
+
+def test_student_version_that_passes_a_test_is_caught(tmp_path, monkeypatch):
+    unit = units.get("ic-t1")
+    nb = copy.deepcopy(unit.notebook)
+    answer = next(c for c in nb.cells if grade_id(c) == "q4-answer")
+    answer.source = re.sub(r"[ \t]*### (BEGIN|END) SOLUTION\n", "", answer.source)
+    answer.metadata.nbgrader["solution"] = False  # an author forgot to mark the answer
+    folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
+    shutil.copytree(unit.folder, folder)
+    nbformat.write(nb, folder / "ic-t1.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
+    found = [str(p) for p in validate._release_problems(units.load(folder / "ic-t1.ipynb"))]
+    assert any("q4" in line and "passes in the student version" in line for line in found), found
