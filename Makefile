@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 COURSE ?= course
-UNITS   = $(shell $(BIN)/python -c "from grader import units; print(' '.join(u.id for u in units.discover()))")
+UNITS   = $(shell $(BIN)/python -c "from grader.authoring import units; print(' '.join(u.id for u in units.discover()))")
 
 .PHONY: install demo test lab bench lint clean
 
@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
+	@test -n "$(UNITS)" || { echo "make demo: no units found (see the error above)"; exit 1; }
 	$(BIN)/ailab validate
 	$(BIN)/ailab book --edition both
 	$(BIN)/ailab release --course $(COURSE)

@@ -47,3 +47,18 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_command():
     readme = (paths.REPO / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (paths.REPO / ".ci" / "run").read_text()
+
+
+def test_the_makefile_finds_every_unit_for_make_demo():
+    """``make demo`` loops over $(UNITS); an import error there once left the loop silently empty."""
+    import subprocess
+
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "-f", "Makefile", "-f", "-", "print-units"],
+        input="print-units:\n\t@echo $(UNITS)\n",
+        cwd=paths.REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.split() == [u.id for u in units.discover()], done.stderr
