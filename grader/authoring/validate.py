@@ -23,6 +23,8 @@ MIN_QUESTIONS = 4
 SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 CHECK_MACHINERY = ("checks/check.py", "checks/compare.py", "checks/encode.py", "datasets.py")
+# The code that turns a notebook into the cached verdict: a change to it must run the notebooks again.
+RESULT_MAKERS = ("authoring/validate.py", "authoring/execute.py", "nbgrader_api.py")
 
 
 @dataclass(frozen=True)
@@ -247,8 +249,10 @@ def _figure_problems(unit: Unit) -> list[Problem]:
 
 
 def _fingerprint(unit: Unit) -> str:
+    """The cache key: the notebook, what it imports to check itself, and the code that judges it."""
     digest = hashlib.sha256(unit.path.read_bytes())
-    for name in CHECK_MACHINERY:
+    for name in CHECK_MACHINERY + RESULT_MAKERS:
+        digest.update(name.encode())
         digest.update((paths.PACKAGE / name).read_bytes())
     return digest.hexdigest()
 

@@ -34,7 +34,7 @@ from ..errors import BadInput
 from ..messages import say
 from ..paths import Course
 from . import sanitize, submissions, unit_files
-from .sandbox import Limits, Worker, sandbox_mode
+from .sandbox import Confinement, Limits, Worker, sandbox_mode
 from .submissions import Row, Submission
 from .verdicts import Question, judge, outputs
 
@@ -49,6 +49,7 @@ class Report:
     workers: int
     sandboxed: bool
     graded_now: int
+    confinement: Confinement | None = None  # what bounded the workers (cgroup or rlimits); None if none ran
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,15 @@ def prepare(course: Course, unit: str, sub: Submission, source: SourceUnit):
 
 
 def _drop_foreign_grade_ids(nb, source: SourceUnit) -> None:
-    """Cells claiming grade ids the unit does not have, or a second time, become plain cells.
+    """Cells claiming grade ids the unit does not have, or that a later cell claims too, become plain cells.
 
     Students rename or copy graded cells; nbgrader would then refuse the whole
     notebook. Dropping the false claim lets the real cells be restored instead.
+    The last claim wins, as in nbgrader's ``DeduplicateIds``: a test cell copied
+    above its answer must not run the test before the answer exists.
     """
     seen: set[str] = set()
-    for cell in nb.cells:
+    for cell in reversed(nb.cells):
         meta = cell.get("metadata", {})
         claim = meta.get("nbgrader")
         if claim is None:
@@ -226,6 +229,11 @@ class Pool:
         for worker in self.all:
             worker.stop()
 
+    def confinement(self) -> Confinement | None:
+        """The weakest confinement any worker had: the one the whole batch can promise."""
+        had = [w.confinement for w in self.all if w.confinement is not None]
+        return next((c for c in had if c.version == "none"), had[0] if had else None)
+
 
 def grade(
     unit: str,
@@ -237,6 +245,8 @@ def grade(
     progress: bool = True,
 ) -> Report:
     """Grade every submission of ``unit``; returns one row per student."""
+    if workers is not None and workers < 1:  # before anything else: a bad option, whatever the course
+        raise BadInput(say("grade.workers", workers=workers), "ailab grade", say("grade.workers_fix"))
     start = time.perf_counter()
     course = open_course(course_dir)
     require_unit(course, unit)
@@ -246,8 +256,6 @@ def grade(
     found = submissions.find(course, unit)
     if not found:
         raise BadInput(say("grade.none"), str(course.submitted(unit)), say("grade.none_fix", unit=unit))
-    if workers is not None and workers < 1:
-        raise BadInput(say("grade.workers", workers=workers), "ailab grade", say("grade.workers_fix"))
     journal = submissions.load_journal(course, unit)
     rows: dict[str, Row] = {}
     todo = []
@@ -281,7 +289,7 @@ def grade(
         pool.close()
         ordered = with_hand_grades(course, unit, [rows[s.student] for s in found if s.student in rows])
         submissions.write_csv(course, unit, ordered)
-    return Report(unit, ordered, time.perf_counter() - start, count, sandboxed, len(todo))
+    return Report(unit, ordered, time.perf_counter() - start, count, sandboxed, len(todo), pool.confinement())
 
 
 def _begin(course, unit, sub, source, rows, max_score):
@@ -370,7 +378,7 @@ def _record(course, unit, row, rows) -> None:
 STUDENT_COLUMNS = ("student", "score", "status", "hand", "message")
 SUMMARY_COLUMNS = (
     *("unit", "students", "graded_now", "mean", "by_status"),
-    *("awaiting", "workers", "sandbox", "seconds"),
+    *("awaiting", "workers", "sandbox", "limits", "seconds"),
 )
 
 
@@ -403,6 +411,7 @@ def summary_table(report: Report) -> str:
         sum(1 for r in rows if r.hand_grading),
         report.workers,
         say("table.bubblewrap") if report.sandboxed else say("table.no_sandbox"),
+        report.confinement.describe() if report.confinement else "–",
         f"{report.seconds:.1f}",
     ]
     return "\n".join(

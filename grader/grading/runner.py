@@ -12,8 +12,11 @@ Protocol, one JSON object per line. stdin: ``{"warm": [...]}`` once, then
 jobs ``{"id", "cells": [{"kind": "code"|"probe", "source", "exprs"}],
 "cell_timeout", "notebook_timeout", "output_limit"}``. stdout: ``{"ready":
 true}``, then one result per job ``{"id", "cells": {index: {...}}, "status",
-"reason"}``. Nothing here imports nbgrader or trusts what a child says beyond
-recording it: verdicts are made by the grader, outside the sandbox.
+"reason"}``. The child reports on a pipe of its own, one line
+``{"cell": i, "outputs" | "probes": ...}`` per cell in order. Nothing here
+imports nbgrader or trusts what a child says beyond recording it: verdicts are
+made by the grader, outside the sandbox, and the time limits by this process's
+own clock.
 """
 
 from __future__ import annotations
@@ -32,34 +35,95 @@ import time
 
 SCRATCH = "/tmp/work"
 GRACE_S = 2.0  # after an interrupt, how long a cell may take to stop before the child is killed
+SWEEP_S = 5.0  # how long the sweep waits for what it killed to be gone
+REPORT_LIMIT = 128 << 20  # bytes of one cell's record: capped outputs and the largest probe values fit
 PR_SET_DUMPABLE = 4
+STOPPED = ("error", "stopped: the check ran past the time limit")
+SKIPPED = ("error", "not run: a check before it ran past the time limit")
+
+
+class Outputs(list):
+    """One cell's outputs, at most ``limit`` characters of them, so 100 MB of output stays out.
+
+    Text is cut where the budget ends, with a note; a display or a result that
+    does not fit is left out, with the same note. Errors still count once the
+    budget is spent (a plain nbgrader test fails on any error), so the latest
+    one is kept, without its traceback.
+    """
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit, self.used, self.cut, self.late_error = limit, 0, False, False
+
+    def text(self, name: str, text: str) -> None:
+        if self.cut or not text:
+            return
+        piece = text[: self.limit - self.used]
+        self.used += len(piece)
+        if len(piece) < len(text):
+            piece += self._cut()
+        last = self[-1] if self else None
+        if last and last["output_type"] == "stream" and last["name"] == name:
+            last["text"] += piece
+        else:
+            self.append({"output_type": "stream", "name": name, "text": piece})
+
+    def add(self, output: dict) -> None:
+        """A display or a result: whole if it fits, else left out."""
+        if self.cut:
+            return
+        size = _size(output)
+        if self.used + size > self.limit:
+            self.append({"output_type": "stream", "name": "stdout", "text": self._cut()})
+            return
+        self.used += size
+        self.append(output)
+
+    def error(self, output: dict) -> None:
+        """An error: whole if it fits, else only its name and message, replacing the last that did not fit."""
+        size = _size(output)
+        if not self.cut and self.used + size <= self.limit:
+            self.used += size
+            self.append(output)
+            return
+        if not self.cut:
+            self.append({"output_type": "stream", "name": "stderr", "text": self._cut()})
+        short = {
+            "output_type": "error",
+            "ename": str(output.get("ename", ""))[:200],
+            "evalue": str(output.get("evalue", ""))[:200],
+            "traceback": [],
+        }
+        if self.late_error:
+            self[-1] = short  # once the budget is spent only late errors are added, so it is the last
+        else:
+            self.append(short)
+            self.late_error = True
+
+    def _cut(self) -> str:
+        self.cut = True
+        return f"\n[output truncated after {self.limit} characters]\n"
+
+
+def _size(output: dict) -> int:
+    try:
+        return len(json.dumps(output, default=str))
+    except (TypeError, ValueError, RecursionError):
+        return sys.maxsize
 
 
 class CappedText(io.TextIOBase):
-    """A stdout/stderr stand-in that keeps at most ``limit`` characters per cell."""
+    """A stdout/stderr stand-in that writes into the cell's capped outputs."""
 
-    def __init__(self, name: str, sink: list, limit: int):
-        self.name, self.sink, self.limit = name, sink, limit
-        self.kept = 0
+    def __init__(self, name: str, sink: Outputs):
+        self.name, self.sink = name, sink
 
     def writable(self) -> bool:
         return True
 
     def write(self, text) -> int:
         text = str(text)
-        if not text:
-            return 0
-        room = self.limit - self.kept
-        if room > 0:
-            piece = text[:room]
-            if len(text) > room:
-                piece += f"\n[output truncated after {self.limit} characters]\n"
-            self.kept += len(piece)
-            last = self.sink[-1] if self.sink else None
-            if last and last["output_type"] == "stream" and last["name"] == self.name:
-                last["text"] += piece
-            else:
-                self.sink.append({"output_type": "stream", "name": self.name, "text": piece})
+        self.sink.text(self.name, text)
         return len(text)
 
 
@@ -74,7 +138,7 @@ def make_shell():
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            self.shell.sink.append(
+            self.shell.sink.add(
                 {
                     "output_type": "execute_result",
                     "data": format_dict,
@@ -85,7 +149,7 @@ def make_shell():
 
     class Publisher(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
-            self.shell.sink.append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
+            self.shell.sink.add({"output_type": "display_data", "data": data, "metadata": metadata or {}})
 
         def clear_output(self, wait=False):
             pass
@@ -95,14 +159,14 @@ def make_shell():
     config = Config()
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
-    shell.sink = []
+    shell.sink = Outputs(100_000)
     shell.displayhook = Hook(shell=shell, cache_size=0)
     shell.display_trap.hook = shell.displayhook
     shell.display_pub = Publisher(shell=shell)
     shell.colors = "NoColor"
 
     def showtraceback(etype, evalue, stb):
-        shell.sink.append(
+        shell.sink.error(
             {
                 "output_type": "error",
                 "ename": getattr(etype, "__name__", str(etype)),
@@ -133,32 +197,44 @@ def child_main(shell, job: dict, out_fd: int) -> None:
     """Run one notebook in this forked child and report each cell on ``out_fd``.
 
     SIGINT (the zygote's "time is up") is honoured only while a cell or probe
-    runs, so a late signal cannot break the bookkeeping between cells.
+    runs, so a late signal cannot break the bookkeeping between cells. A copy
+    of this process that student code forked never reports and never runs
+    another cell: it ends at the signal, or when its cell ends.
     """
     from grader.checks.check import evaluate
 
     out = os.fdopen(out_fd, "w", buffering=1)
     limit = int(job.get("output_limit", 100_000))
     namespace = shell.user_ns
+    me = os.getpid()
+
+    def time_is_up(signum, frame):
+        if os.getpid() != me:
+            os._exit(1)
+        raise KeyboardInterrupt
+
     for index, cell in enumerate(job["cells"]):
-        out.write(json.dumps({"start": index}) + "\n")
-        shell.sink = []
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+        shell.sink = Outputs(limit)
+        signal.signal(signal.SIGINT, time_is_up)
         if cell["kind"] == "probe":
-            probes = []
+            probes, stopped = [], False
             for expr in cell["exprs"]:
+                if stopped:  # one interrupt per cell: a second hanging probe would hang unstopped
+                    probes.append(SKIPPED)
+                    continue
                 try:
                     probes.append(evaluate(expr, namespace))
                 except KeyboardInterrupt:
-                    probes.append(("error", "stopped: the check ran past the time limit"))
+                    probes.append(STOPPED)
+                    stopped = True
             record = {"cell": index, "probes": probes}
         else:
-            sys.stdout = CappedText("stdout", shell.sink, limit)
-            sys.stderr = CappedText("stderr", shell.sink, limit)
+            sys.stdout = CappedText("stdout", shell.sink)
+            sys.stderr = CappedText("stderr", shell.sink)
             try:
                 shell.run_cell(cell["source"], store_history=True)
             except KeyboardInterrupt:
-                shell.sink.append(
+                shell.sink.error(
                     {
                         "output_type": "error",
                         "ename": "KeyboardInterrupt",
@@ -170,12 +246,13 @@ def child_main(shell, job: dict, out_fd: int) -> None:
                 sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
             record = {"cell": index, "outputs": shell.sink}
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if os.getpid() != me:
+            os._exit(0)
         try:
             line = json.dumps(record, default=str)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             line = json.dumps({"cell": index, "outputs": [], "unencodable": True})
         out.write(line + "\n")
-    out.write(json.dumps({"done": True}) + "\n")
     out.flush()
 
 
@@ -245,22 +322,40 @@ def sweep(keep: set[int], sandboxed: bool, scratch: str) -> None:
         _reap()
         shutil.rmtree(scratch, ignore_errors=True)
         return
-    for _ in range(3):
-        victims = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in keep]
+    deadline = time.monotonic() + SWEEP_S
+    while True:  # until they are gone, not merely signalled: a dying process still holds its pid and memory
+        victims = [pid for pid in _alive() if pid not in keep]
+        if not victims or time.monotonic() > deadline:
+            break
         for pid in victims:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
         _reap()
-        if not victims:
-            break
+        time.sleep(0.01)
     for entry in os.listdir("/tmp"):
         path = os.path.join("/tmp", entry)
         try:
             shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
         except OSError:
             pass
+
+
+def _alive() -> list[int]:
+    """Pids of the processes that have not exited (a zombie has, and only awaits its parent)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        if stat[stat.rindex(")") + 2] not in "ZX":
+            pids.append(int(entry))
+    return pids
 
 
 def _reap() -> None:
@@ -280,24 +375,31 @@ def _reap() -> None:
 
 
 def supervise(pid: int, read_fd: int, job: dict) -> dict:
-    """Collect the child's reports while enforcing the time limits."""
+    """Collect the child's reports while enforcing the time limits.
+
+    Student code runs in the child and can write to its report pipe, so a line
+    is believed only as the outputs of the cell whose turn it is, once. The
+    clocks are this process's own: the notebook's deadline never moves, and a
+    cell's clock starts when the previous cell's record arrives. Forged records
+    thus buy at most one cell's time per cell, as an honest slow notebook gets.
+    """
+    total = len(job["cells"])
     cells: dict[int, dict] = {}
     status, reason = "graded", ""
-    buffer = b""
-    notebook_deadline = time.monotonic() + float(job["notebook_timeout"])
+    pending = bytearray()
+    now = time.monotonic()
+    notebook_deadline = now + float(job["notebook_timeout"])
     cell_timeout = float(job["cell_timeout"])
-    cell_deadline = time.monotonic() + cell_timeout
-    interrupted_at = None
-    current = timed_out = None
-    finished = False
-    while True:
+    cell_deadline = now + cell_timeout
+    interrupted_at = timed_out = None
+    while len(cells) < total:
         now = time.monotonic()
         if now > notebook_deadline:
             status, reason = "timeout", f"the notebook ran longer than {job['notebook_timeout']} s"
             break
         if interrupted_at is not None and now > interrupted_at + GRACE_S:
             status, reason = "timeout", "a cell ignored the stop signal"
-            timed_out = current
+            timed_out = len(cells)
             break
         if interrupted_at is None and now > cell_deadline:
             try:
@@ -310,37 +412,39 @@ def supervise(pid: int, read_fd: int, job: dict) -> dict:
             continue
         chunk = os.read(read_fd, 1 << 20)
         if not chunk:
-            status, reason = _exit_reason(pid, cells, len(job["cells"]))
+            status, reason = _exit_reason(pid, cells, total)
             break
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
+        pending += chunk
+        lines = []
+        if b"\n" in chunk:  # split only when a line ended: a 100 MB line costs one pass, not one per read
+            *lines, rest = pending.split(b"\n")
+            pending = bytearray(rest)
+        if len(pending) > REPORT_LIMIT:
+            status, reason = "killed", f"a cell sent the grader more than {REPORT_LIMIT >> 20} MB"
+            break
         for raw in lines:
             try:
                 msg = json.loads(raw)
             except ValueError:
                 continue
-            if not isinstance(msg, dict):
-                continue
-            if "start" in msg:
-                current, interrupted_at = msg["start"], None
-                cell_deadline = time.monotonic() + cell_timeout
-            elif "cell" in msg and isinstance(msg.get("cell"), int):
-                if interrupted_at is not None:
-                    msg.setdefault("outputs", []).append(
-                        {
-                            "output_type": "error",
-                            "ename": "TimeoutError",
-                            "evalue": f"cell stopped after {cell_timeout:g} s",
-                            "traceback": [],
-                        }
-                    )
-                    status, reason, timed_out = "timeout", "a cell ran past the time limit", msg["cell"]
-                cells[msg["cell"]] = msg
-                interrupted_at, cell_deadline = None, notebook_deadline
-            elif msg.get("done"):
-                finished = True
-        if finished:
-            break
+            if not isinstance(msg, dict) or type(msg.get("cell")) is not int or msg["cell"] != len(cells):
+                continue  # not the record of the cell in turn: forged, repeated or out of order
+            if interrupted_at is not None:
+                if not isinstance(msg.get("outputs"), list):
+                    msg["outputs"] = []
+                msg["outputs"].append(
+                    {
+                        "output_type": "error",
+                        "ename": "TimeoutError",
+                        "evalue": f"cell stopped after {cell_timeout:g} s",
+                        "traceback": [],
+                    }
+                )
+                status, reason, timed_out = "timeout", "a cell ran past the time limit", msg["cell"]
+            cells[msg["cell"]] = msg
+            interrupted_at, cell_deadline = None, time.monotonic() + cell_timeout
+            if len(cells) == total:
+                break
     os.close(read_fd)
     _wait_or_kill(pid)  # the child and everything in its process group
     return {

@@ -85,8 +85,22 @@ def test_grade_a_unit_that_was_not_released(course_copy):
 
 
 def test_grade_with_zero_workers(course_copy):
+    """A class is handed in, so the refusal can only be about --workers; nothing is graded."""
+    from tests.helpers import release_nb, submit
+
+    submit(course_copy, "ic-t1", "alice", release_nb(course_copy, "ic-t1"))
     done = run("grade", "ic-t1", "--course", str(course_copy.root), "--workers", "0")
-    one_line_error(done)
+    one_line_error(done, "--workers", "not 0")
+    assert not course_copy.journal("ic-t1").exists()
+
+
+def test_grade_checks_workers_before_anything_else(tmp_path):
+    """Even with no course at all, a bad --workers is what grade() names."""
+    from grader.errors import BadInput
+    from grader.grading.grade import grade
+
+    with pytest.raises(BadInput, match="--workers"):
+        grade("no-such-unit", tmp_path / "not-a-course", workers=0, progress=False)
 
 
 def collect_refused(done, *words):

@@ -11,6 +11,22 @@ from grader.grading.grade import grade
 from grader.grading.sandbox import Limits
 from grader.instructor import feedback, sampleclass
 
+# Worked out by hand once from each source notebook's nbgrader points, not by the code under test.
+# correct / looper: every test's points (the looper's endless cell is stopped, the rest still runs).
+# partial: the first half (rounded down) of the answer cells, the reflection counted, is solved:
+#   ic-t1 has 7 answers, so q1-q3 (1+2+2); ic-t2 6, so q1-q3 (2+2+3); ic-t3 7, so q1-q3 (3+2+2).
+# empty, wrong, tamper: nothing. Reflections await a teacher, so they add nothing here.
+KINDS = ("correct", "partial", "empty", "wrong", "tamper", "looper")
+EXPECTED = {
+    "ic-t1": (10.0, 5.0, 0.0, 0.0, 0.0, 10.0),  # q1..q6 = 1, 2, 2, 1, 2, 2
+    "ic-t2": (12.0, 7.0, 0.0, 0.0, 0.0, 12.0),  # q1..q5 = 2, 2, 3, 2, 3
+    "ic-t3": (13.0, 7.0, 0.0, 0.0, 0.0, 13.0),  # q1..q6 = 3, 2, 2, 2, 2, 2
+}
+
+
+def test_every_unit_has_hand_worked_scores():
+    assert sorted(EXPECTED) == sorted(u.id for u in units.discover()), "work out the new unit's scores"
+
 
 @pytest.mark.parametrize("unit", [u.id for u in units.discover()])
 def test_sample_class_scores(course_copy, unit):
@@ -24,9 +40,10 @@ def test_sample_class_scores(course_copy, unit):
     )
     rows = {r.student_id: r for r in report.rows}
     assert set(rows) == set(students)
+    expected = dict(zip(KINDS, EXPECTED[unit], strict=True))
+    assert {kind: rows[f"sample-{kind}"].score for kind in KINDS} == expected
     for kind, score in sampleclass.expected_auto_scores(units.get(unit)).items():
-        assert rows[f"sample-{kind}"].score == score, rows[f"sample-{kind}"]
-    assert 0 < rows["sample-partial"].score < rows["sample-correct"].score
+        assert score == expected[kind], f"sampleclass.expected_auto_scores disagrees on {kind}"
     assert rows["sample-looper"].status == "timeout"
     with course_copy.grades_csv(unit).open() as f:
         table = list(csv.DictReader(f))
