@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -33,11 +34,20 @@ def v1(tmp_path, monkeypatch):
 def sleeper(cgroups: Cgroups) -> subprocess.Popen:
     """A process started the way a worker is: joined to its cgroups before it execs."""
     proc = subprocess.Popen(cgroups.wrap(["sleep", "60"]))
-    for _ in range(200):  # until the shell has written itself into the cgroups and exec'd
-        if all(FakeCgroupfs.procs(d) == [proc.pid] for d in cgroups.dirs):
+    for _ in range(500):  # until the shell has written itself into the cgroups and exec'd
+        joined = all(FakeCgroupfs.procs(d) == [proc.pid] for d in cgroups.dirs)
+        if joined and _comm(proc.pid) == "sleep\n":
             break
-        subprocess.run(["sleep", "0.01"])
+        time.sleep(0.01)
     return proc
+
+
+def _comm(pid: int) -> str:
+    """The process's program name (``sh`` until the joined shell execs the worker)."""
+    try:
+        return open(f"/proc/{pid}/comm").read()
+    except OSError:
+        return ""
 
 
 def test_the_worker_limits_come_from_the_submission_limits():
