@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,17 +21,9 @@ import pytest
 from grader import nbgrader_api
 from grader.grading.grade import grade
 from grader.paths import Course
-from tests.helpers import FIXTURES, plain_course, release_nb, submit
+from tests.helpers import fixture_course, plain_course, release_nb, solved, submit
 
 STOCK_TIMEOUT_S = 600  # stock nbgrader takes about a minute here; a hang must fail, not stall the suite
-
-
-def _solved(release, source):
-    nb = copy.deepcopy(release)
-    for mine, theirs in zip(nb.cells, source.cells, strict=True):
-        if mine.metadata.get("nbgrader", {}).get("solution") and mine.cell_type == "code":
-            mine.source = re.sub(r"\s*### (BEGIN|END) SOLUTION", "", theirs.source)
-    return nb
 
 
 def stock_scores(root: Path, assignment: str) -> dict[str, float]:
@@ -66,7 +57,7 @@ def two_courses(tmp_path_factory):
     ours = plain_course(base / "ours")
     release = release_nb(ours, "plain")
     source = nbformat.read(ours.source("plain") / "plain.ipynb", as_version=4)
-    good = _solved(release, source)
+    good = solved(release, source)
     half = copy.deepcopy(good)
     half.cells[3].source = "def mean(xs):\n    return 0"
     cheat = copy.deepcopy(release)
@@ -89,13 +80,7 @@ def test_scores_match_stock_nbgrader(two_courses):
 
 def checked_course(root: Path) -> Course:
     """A course holding tests/fixtures/checked: three questions tested with ``check(...)`` calls."""
-    course = Course(root)
-    root.mkdir(parents=True)
-    nbgrader_api.write_config(course, None)
-    course.source("checked").mkdir(parents=True)
-    shutil.copy(FIXTURES / "checked" / "checked.ipynb", course.source("checked") / "checked.ipynb")
-    nbgrader_api.generate_assignment(course, "checked")
-    return course
+    return fixture_course(root, "checked")
 
 
 def _answer(nb, gid: str, source: str):
@@ -112,7 +97,7 @@ def checked_courses(tmp_path_factory):
     ours = checked_course(tmp_path_factory.mktemp("compat-checked") / "ours")
     release = release_nb(ours, "checked")
     source = nbformat.read(ours.source("checked") / "checked.ipynb", as_version=4)
-    correct = _solved(release, source)
+    correct = solved(release, source)
     stub = next(
         c.source for c in release.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q2-answer"
     )

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import re
 
 import nbformat
 
 from grader import nbgrader_api
 from grader.grading.grade import grade
-from tests.helpers import plain_course, release_nb, submit
-
-
-def _solved(release, source):
-    nb = copy.deepcopy(release)
-    for mine, theirs in zip(nb.cells, source.cells, strict=True):
-        if mine.metadata.get("nbgrader", {}).get("solution") and mine.cell_type == "code":
-            mine.source = re.sub(r"\s*### (BEGIN|END) SOLUTION", "", theirs.source)
-    return nb
+from tests.helpers import plain_course, release_nb, solved, submit
 
 
 def _state(course, student):
@@ -37,7 +28,7 @@ def test_a_changed_notebook_is_regraded_and_no_other(tmp_path):
     course = plain_course(tmp_path / "course")
     release = release_nb(course, "plain")
     source = nbformat.read(course.source("plain") / "plain.ipynb", as_version=4)
-    good = _solved(release, source)
+    good = solved(release, source)
     half = copy.deepcopy(good)
     half.cells[3].source = "def mean(xs):\n    return 0"
     for student, nb in {"ann": good, "bo": half, "cy": release}.items():
