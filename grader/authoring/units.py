@@ -7,6 +7,8 @@ module loads and schema-checks it, and gives names to the cells that matter.
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,6 +21,7 @@ from ..checks import checkspec
 from ..errors import UnitProblem
 
 STRAND_ORDER = ("image-classifiers", "chatbot-ethics", "data-privacy")
+SOLUTION_LINES = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
 
 
 @cache
@@ -59,6 +62,22 @@ def is_hand_graded(cell) -> bool:
 def is_test(cell) -> bool:
     """An auto-graded test cell: graded code that is not itself an answer."""
     return cell.cell_type == "code" and is_graded(cell) and not is_solution(cell)
+
+
+def with_answer(source: str, replacement: str | None) -> str:
+    """The answer cell's source with its solution block kept (None) or replaced by ``replacement``.
+
+    The replacement is written without indentation and takes the indentation
+    of the ``### BEGIN SOLUTION`` line, as a student's answer in that place would.
+    """
+
+    def fill(match: re.Match) -> str:
+        if replacement is None:
+            return match.group(1)
+        indent = re.match(r"[ \t]*", match.group(0)).group(0)
+        return "".join(f"{indent}{line}\n" for line in textwrap.dedent(replacement).splitlines())
+
+    return SOLUTION_LINES.sub(fill, source)
 
 
 @dataclass(frozen=True)

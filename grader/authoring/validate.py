@@ -1,8 +1,11 @@
 """``ailab validate``: does each unit keep the unit contract (book/authoring.md)?
 
-Static checks first (schema, ids, objectives, probes, rubric, lesson plan),
-then two executions: the solution must pass all its tests within the time
-budget, and the student version must fail every one of them.
+Static checks first (schema, ids, objectives, probes, rubric, lesson plan,
+the teaching rules of ``teaching`` and the independence of questions from
+``dataflow``), then executions: the solution must pass all its tests within
+the time budget, with steady probes and the numbers its prose quotes; every
+near miss must get the verdict its author expects from the public and the
+hidden checks alike; and the student version must fail every test.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 
 from .. import nbgrader_api, paths
 from ..checks import compare
-from . import execute, units
+from . import dataflow, execute, probing, teaching, units
 from .units import Unit, ailab_meta, grade_id, is_graded, is_solution, nbgrader_meta
 
 TIME_BUDGET_S = 60
@@ -24,7 +27,13 @@ SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 CHECK_MACHINERY = ("checks/check.py", "checks/compare.py", "checks/encode.py", "datasets.py")
 # The code that turns a notebook into the cached verdict: a change to it must run the notebooks again.
-RESULT_MAKERS = ("authoring/validate.py", "authoring/execute.py", "nbgrader_api.py")
+RESULT_MAKERS = (
+    "authoring/validate.py",
+    "authoring/execute.py",
+    "authoring/probing.py",
+    "authoring/units.py",
+    "nbgrader_api.py",
+)
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,29 @@ def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
     if "ipywidgets" not in source:
         bad("notebook", "no ipywidgets interactive", "add at least one widget")
     out += _figure_problems(unit)
+    out += [Problem(unit.id, where, what, fix) for where, what, fix in teaching.problems(unit)]
+    out += _dependency_problems(unit)
+    return out
+
+
+def _dependency_problems(unit: Unit) -> list[Problem]:
+    probes = {
+        i: (grade_id(c), [p["expr"] for call in unit.checks(c) for p in call.probes if "expr" in p])
+        for i, c in enumerate(unit.notebook.cells)
+        if units.is_test(c)
+    }
+    out = []
+    for dep in dataflow.dependencies(unit.notebook, probes):
+        via = f", through {dep.origin.via!r}" if dep.origin.via else ""
+        out.append(
+            Problem(
+                unit.id,
+                f"question {dep.question}",
+                f"probe {dep.expr!r} reads {dep.name!r}, which depends on {dep.origin.question}'s answer "
+                f"(cell {dep.origin.cell + 1}{via}): one mistake would cost twice",
+                "build the input inside the probe, or from the notebook's own reference code",
+            )
+        )
     return out
 
 
@@ -265,32 +297,123 @@ def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
         saved = json.loads(cache.read_text())
         if saved.get("key") == key:
             return [Problem(**p) for p in saved["problems"]], saved["seconds"]
-    out: list[Problem] = []
-    solution = execute.run(copy.deepcopy(unit.notebook), unit.folder)
-    if solution.error:
-        out.append(
-            Problem(
-                unit.id,
-                "solution",
-                f"does not run cleanly: {solution.error}",
-                "fix the solution or its tests",
-            )
-        )
-    elif solution.seconds > TIME_BUDGET_S:
-        out.append(
-            Problem(
-                unit.id,
-                "solution",
-                f"takes {solution.seconds:.0f} s",
-                f"make it run in ≤ {TIME_BUDGET_S} s on 2 CPU cores",
-            )
-        )
+    solution = probing.run(unit, copy.deepcopy(unit.notebook))
+    out = _solution_problems(unit, solution)
+    if not solution.error:
+        out += _near_miss_problems(unit)
     out += _release_problems(unit)
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(
         json.dumps({"key": key, "seconds": solution.seconds, "problems": [p.__dict__ for p in out]})
     )
     return out, solution.seconds
+
+
+def _solution_problems(unit: Unit, run: probing.ProbeRun) -> list[Problem]:
+    out: list[Problem] = []
+
+    def bad(where: str, what: str, fix: str) -> None:
+        out.append(Problem(unit.id, where, what, fix))
+
+    if run.error:
+        bad("solution", f"does not run cleanly: {run.error}", "fix the solution or its tests")
+        return out
+    if run.seconds > TIME_BUDGET_S:
+        bad("solution", f"takes {run.seconds:.0f} s", f"make it run in ≤ {TIME_BUDGET_S} s on 2 CPU cores")
+    for index, report in sorted(run.tests.items()):
+        where = _cell_name(index, unit.notebook.cells[index])
+        for probe in report.probes:
+            expr = probe.spec["expr"]
+            if not probe.passes:
+                bad(
+                    where,
+                    f"the solution fails probe {expr!r} ({probe.first[1]!r:.120})",
+                    "fix the probe or the solution",
+                )
+            if not probe.steady:
+                bad(
+                    where,
+                    f"probe {expr!r} gives a different value when evaluated twice",
+                    "seed its random draws inside the probe",
+                )
+    for index, values in sorted(run.quotes.items()):
+        cell = unit.notebook.cells[index] if index >= 0 else None
+        quotes = probing.quoted(cell) if cell else [q for q in unit.meta.get("quotes") or [] if "expr" in q]
+        where = _cell_name(index, cell) if cell else "metadata quotes"
+        for quote, (kind, value) in zip(quotes, values, strict=True):
+            if kind != "value":
+                bad(where, f"quote {quote['text']!r}: {quote['expr']!r} raised {value}", "fix the expression")
+            elif value != quote["text"]:
+                bad(
+                    where,
+                    f"says {quote['text']!r} but the run gives {value!r}",
+                    "update the text, or the expression if it formats the number differently",
+                )
+    return out
+
+
+def _near_miss_problems(unit: Unit) -> list[Problem]:
+    """Run the solution with near misses in place: run k puts every answer's k-th near miss in.
+
+    Questions are independent (``dataflow``), so one run can try a near miss
+    of every question at once; a question whose answer is still the solution
+    must keep passing.
+    """
+    answers = {
+        dataflow.answer_question(c): ailab_meta(c).get("near_misses") or []
+        for c in unit.notebook.cells
+        if dataflow.answer_question(c) and is_solution(c) and c.cell_type == "code"
+    }
+    out = []
+    for k in range(max((len(m) for m in answers.values()), default=0)):
+        nb = copy.deepcopy(unit.notebook)
+        tried = {}
+        for cell in nb.cells:
+            question = dataflow.answer_question(cell)
+            misses = answers.get(question) or []
+            if k < len(misses) and isinstance(misses[k], dict) and isinstance(misses[k].get("answer"), str):
+                cell.source = units.with_answer(cell.source, misses[k]["answer"])
+                tried[question] = misses[k]
+        out += _near_miss_verdicts(unit, probing.run(unit, nb, allow_errors=True), tried, k + 1)
+    return out
+
+
+def _near_miss_verdicts(unit: Unit, run: probing.ProbeRun, tried: dict, k: int) -> list[Problem]:
+    out = []
+    for index, cell in enumerate(unit.notebook.cells):
+        if not units.is_test(cell):
+            continue
+        where, report, miss = _cell_name(index, cell), run.tests.get(index), tried.get(grade_id(cell))
+        if report is None:
+            what = f"never ran with near miss {k} in place ({run.error})"
+            out.append(
+                Problem(unit.id, where, what, "near misses must run: they are answers students hand in")
+            )
+            continue
+        public, hidden = report.verdict(hidden=False), report.verdict(hidden=True)
+        if miss is None:
+            if not (public and hidden):
+                others = ", ".join(f"{q}: {m.get('why')}" for q, m in sorted(tried.items()))
+                what = f"fails while its own answer is right, with near misses of other answers in ({others})"
+                out.append(Problem(unit.id, where, what, "make its probes use reference objects"))
+            continue
+        want = miss["expect"] == "pass"
+        if public != want or hidden != want:
+            what = (
+                f"near miss {k} ({miss.get('why')}): expected to {miss['expect']}, "
+                f"but public checks {_word(public)}, hidden checks {_word(hidden)}"
+            )
+            fix = (
+                "a public check must never pass what the hidden checks reject: add a public probe for it"
+                if public and not hidden
+                else "make the checks agree with 'expect', or correct 'expect'"
+            )
+            out.append(Problem(unit.id, where, what, fix))
+    return out
+
+
+def _word(verdict: bool | None) -> str:
+    return {True: "pass", False: "fail", None: "did not run"}[verdict]
 
 
 def _release_problems(unit: Unit) -> list[Problem]:

@@ -8,8 +8,6 @@ honest submissions; a few hostile ones show what the grader withstands.
 from __future__ import annotations
 
 import copy
-import re
-import textwrap
 from pathlib import Path
 
 import nbformat
@@ -18,24 +16,7 @@ from ..authoring import units
 from ..authoring.units import ailab_meta, grade_id, is_solution, nbgrader_meta
 from ..course import open_course, require_unit
 
-BLOCK = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
-STUB = re.compile(r"[ \t]*# YOUR CODE HERE\n[ \t]*raise NotImplementedError\(\)\n?")
 SAMPLES = ("correct", "partial", "empty", "wrong", "tamper", "looper")
-
-
-def _answer(source: str, replacement: str | None) -> str:
-    """The source cell with its solution block kept (None) or replaced by ``replacement``."""
-
-    def fill(match: re.Match) -> str:
-        indent = re.match(r"[ \t]*", match.group(0)).group(0)
-        body = (
-            match.group(1)
-            if replacement is None
-            else "".join(f"{indent}{line}\n" for line in textwrap.dedent(replacement).splitlines())
-        )
-        return body
-
-    return BLOCK.sub(fill, source)
 
 
 def _answers(source_nb, choose) -> dict[str, str]:
@@ -48,9 +29,9 @@ def _answers(source_nb, choose) -> dict[str, str]:
         mode = choose(position, cell)
         position += 1
         if mode == "solution":
-            out[grade_id(cell)] = _answer(cell.source, None)
+            out[grade_id(cell)] = units.with_answer(cell.source, None)
         elif mode == "wrong" and cell.cell_type == "code":
-            out[grade_id(cell)] = _answer(cell.source, ailab_meta(cell)["wrong_answer"])
+            out[grade_id(cell)] = units.with_answer(cell.source, ailab_meta(cell)["wrong_answer"])
     return out
 
 
