@@ -145,7 +145,8 @@ def _teacher_notes(unit: Unit):
         "This section is in the instructor edition only; students see the unit without it.\n\n"
         f"### Objectives\n\n{syllabus.objectives_list(unit)}\n\n"
         f"### Lesson plan\n\n{syllabus.lesson_plan_table(unit)}\n\n"
-        f"### Grading\n\n{syllabus.grading_table(unit)}"
+        f"### Grading\n\n{syllabus.grading_table(unit)}\n\n"
+        f"{syllabus.teacher_notes(unit)}"
     )
     return _md_cell(text, "teacher-notes")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from . import units
+from .teaching import PROMPT
 from .units import Unit, ailab_meta, grade_id, is_graded, nbgrader_meta
 
 TARGET_HOURS_PER_TIER = 8
@@ -81,6 +82,8 @@ def units_table(all_units: list[Unit]) -> str:
 
 def lesson_plan_table(unit: Unit) -> str:
     rows = [[s["period"], s["phase"], s["minutes"], s["activity"]] for s in unit.meta["lesson_plan"]]
+    homework = unit.meta.get("homework") or []
+    rows += [["after class", "homework", h["minutes"], h["activity"]] for h in homework]
     return table(["Period", "Phase", "Minutes", "Activity"], rows)
 
 
@@ -93,7 +96,10 @@ def grading_table(unit: Unit) -> str:
     rows = []
     for cell in unit.notebook.cells:
         if is_graded(cell):
-            kind = "auto" if units.is_test(cell) else "by hand (rubric)"
+            if units.is_test(cell):
+                kind = "auto, understanding" if ailab_meta(cell).get("understanding") else "auto"
+            else:
+                kind = "by hand (rubric)"
             rows.append(
                 [
                     grade_id(cell),
@@ -107,3 +113,31 @@ def grading_table(unit: Unit) -> str:
 
 def objectives_list(unit: Unit) -> str:
     return "\n".join(f"- **{o['id']}** {o['text']}" for o in unit.meta["objectives"])
+
+
+def _prompt_texts(unit: Unit) -> dict[str, str]:
+    """prompt id -> the line of the lesson that asks it, so the answer can be read beside it."""
+    out = {}
+    for cell in unit.notebook.cells:
+        ids = ailab_meta(cell).get("prompts") or [] if cell.cell_type == "markdown" else []
+        asked = [ln.strip() for ln in cell.source.splitlines() if PROMPT.search(ln)]
+        for n, pid in enumerate(ids):
+            out[pid] = asked[min(n, len(asked) - 1)] if asked else ""
+    return out
+
+
+def teacher_notes(unit: Unit) -> str:
+    """重点, 难点, answers to the discussion prompts, common errors and plan B, as Markdown sections."""
+    notes = unit.meta["teacher_notes"]
+    asked = _prompt_texts(unit)
+    parts = [
+        "### Key points (重点)\n\n" + "\n".join(f"- {p}" for p in notes["key_points"]),
+        "### Difficult points (难点)\n\n"
+        + "\n".join(f"- **{d['point']}** {d['approach']}" for d in notes["difficult_points"]),
+        "### Answers to the discussion prompts\n\n"
+        + "\n\n".join(f"{asked.get(p['id']) or p['id']}\n\n> {p['answer']}" for p in notes["prompts"]),
+        "### Common errors and what to say\n\n"
+        + table(["Students", "Say"], [[e["error"], e["say"]] for e in notes["common_errors"]]),
+        "### Plan B\n\n" + "\n".join(f"- {p}" for p in notes["plan_b"]),
+    ]
+    return "\n\n".join(parts)
