@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .. import nbgrader_api, paths
@@ -22,6 +23,7 @@ from . import dataflow, execute, probing, teaching, units
 from .units import Unit, ailab_meta, grade_id, is_graded, is_solution, nbgrader_meta
 
 TIME_BUDGET_S = 60
+PARALLEL_RUNS = 2  # kernels at once: the machines this runs on have two cores
 MIN_QUESTIONS = 4
 SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
@@ -299,9 +301,13 @@ def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
             return [Problem(**p) for p in saved["problems"]], saved["seconds"]
     solution = probing.run(unit, copy.deepcopy(unit.notebook))
     out = _solution_problems(unit, solution)
-    if not solution.error:
-        out += _near_miss_problems(unit)
-    out += _release_problems(unit)
+    variants = [] if solution.error else _near_miss_variants(unit)
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:  # each run is its own kernel process
+        released = pool.submit(_release_problems, unit)
+        runs = pool.map(lambda v: probing.run(unit, v[0], allow_errors=True), variants)
+        for k, ((_, tried), run) in enumerate(zip(variants, runs, strict=True), 1):
+            out += _near_miss_verdicts(unit, run, tried, k)
+        out += released.result()
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(
         json.dumps({"key": key, "seconds": solution.seconds, "problems": [p.__dict__ for p in out]})
@@ -352,8 +358,8 @@ def _solution_problems(unit: Unit, run: probing.ProbeRun) -> list[Problem]:
     return out
 
 
-def _near_miss_problems(unit: Unit) -> list[Problem]:
-    """Run the solution with near misses in place: run k puts every answer's k-th near miss in.
+def _near_miss_variants(unit: Unit) -> list[tuple[object, dict]]:
+    """The solution with near misses in place: variant k puts every answer's k-th near miss in.
 
     Questions are independent (``dataflow``), so one run can try a near miss
     of every question at once; a question whose answer is still the solution
@@ -364,7 +370,7 @@ def _near_miss_problems(unit: Unit) -> list[Problem]:
         for c in unit.notebook.cells
         if dataflow.answer_question(c) and is_solution(c) and c.cell_type == "code"
     }
-    out = []
+    variants = []
     for k in range(max((len(m) for m in answers.values()), default=0)):
         nb = copy.deepcopy(unit.notebook)
         tried = {}
@@ -374,8 +380,8 @@ def _near_miss_problems(unit: Unit) -> list[Problem]:
             if k < len(misses) and isinstance(misses[k], dict) and isinstance(misses[k].get("answer"), str):
                 cell.source = units.with_answer(cell.source, misses[k]["answer"])
                 tried[question] = misses[k]
-        out += _near_miss_verdicts(unit, probing.run(unit, nb, allow_errors=True), tried, k + 1)
-    return out
+        variants.append((nb, tried))
+    return variants
 
 
 def _near_miss_verdicts(unit: Unit, run: probing.ProbeRun, tried: dict, k: int) -> list[Problem]:
