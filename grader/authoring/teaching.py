@@ -98,8 +98,15 @@ def _prompts(unit: Unit):
         if cell.cell_type != "markdown":
             continue
         ids = ailab_meta(cell).get("prompts") or []
-        if PROMPT.search(cell.source) and not ids:
+        asked = sum(1 for line in cell.source.splitlines() if PROMPT.search(line))
+        if asked and not ids:
             yield f"cell {i + 1}", "has a discussion prompt without an id", 'add ailab.prompts, e.g. ["hook"]'
+        elif asked != len(ids):
+            yield (
+                f"cell {i + 1}",
+                f"asks {asked} discussion prompts on separate lines but names {len(ids)} ids",
+                "give one id per prompt line, in order",
+            )
         for pid in ids:
             if pid in declared:
                 yield (

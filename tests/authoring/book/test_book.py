@@ -7,7 +7,7 @@ import re
 import nbformat
 import pytest
 
-from grader.authoring import book, units
+from grader.authoring import book, teaching, units
 from tests.browser import Watcher, browser, serve
 
 # Any of nbgrader's delimiters, however the line is commented.
@@ -132,8 +132,42 @@ def test_teacher_notes_come_before_the_first_section_of_the_unit():
         notes = next(i for i, c in enumerate(cells) if c.get("id") == "ailab-teacher-notes")
         first_section = next(i for i, c in enumerate(cells) if c.source.startswith("## "))
         assert notes == first_section and cells[0].source.startswith("# "), unit.id
-        for heading in ("## For the teacher", "### Objectives", "### Lesson plan", "### Grading"):
+        for heading in (
+            "## For the teacher",
+            "### Objectives",
+            "### Lesson plan",
+            "### Grading",
+            *NOTE_HEADINGS,
+        ):
             assert f"\n{heading}\n" in f"\n{cells[notes].source}\n", (unit.id, heading)
+
+
+NOTE_HEADINGS = (
+    "### Key points (重点)",
+    "### Difficult points (难点)",
+    "### Answers to the discussion prompts",
+    "### Common errors and what to say",
+    "### Plan B",
+)
+
+
+def test_teacher_notes_answer_every_prompt_beside_its_question_and_only_for_teachers():
+    for unit in units.discover():
+        notes = unit.meta["teacher_notes"]
+        teacher = next(
+            c.source for c in book.unit_page(unit, "instructor").cells if c.get("id") == "ailab-teacher-notes"
+        )
+        student = "\n".join(c.source for c in book.unit_page(unit, "student").cells)
+        for prompt in notes["prompts"]:
+            asked = next(
+                c for c in unit.notebook.cells if prompt["id"] in units.ailab_meta(c).get("prompts", [])
+            )
+            lines = [ln.strip() for ln in asked.source.splitlines() if teaching.PROMPT.search(ln)]
+            line = lines[units.ailab_meta(asked)["prompts"].index(prompt["id"])]
+            assert f"{line}\n\n> {prompt['answer']}" in teacher, (unit.id, prompt["id"])
+            assert prompt["answer"] not in student, (unit.id, prompt["id"])
+        for error in notes["common_errors"]:
+            assert error["say"] in teacher.replace("\\|", "|") and error["say"] not in student
 
 
 @pytest.mark.parametrize("edition", book.EDITIONS)

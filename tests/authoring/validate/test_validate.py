@@ -86,7 +86,63 @@ CASES = {
     ),
     "rubric top below points": (lambda nb: _cell(nb, "r1").metadata.nbgrader.update(points=9), "rubric"),
     "no wrong answer": (lambda nb: _cell(nb, "q1-answer").metadata.pop("ailab"), "wrong_answer"),
+    "too few near misses": (
+        lambda nb: _cell(nb, "q2-answer").metadata.ailab.update(near_misses=[]),
+        "fewer than 2 near misses",
+    ),
+    "answer not named after its question": (
+        lambda nb: _cell(nb, "q1-answer").metadata.nbgrader.update(grade_id="q1-reply"),
+        "not named after its question",
+    ),
+    "transcription only": (
+        lambda nb: [c.metadata.get("ailab", {}).pop("understanding", None) for c in nb.cells],
+        "marked as needing understanding",
+    ),
+    "prompt without an id": (
+        lambda nb: nb.cells.append(nbformat.v4.new_markdown_cell("**Think:** why would it fail?")),
+        "discussion prompt without an id",
+    ),
+    "prompt without an answer": (
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_markdown_cell(
+                "**Talk to a partner:** who pays?", metadata={"ailab": {"prompts": ["who"]}}
+            )
+        ),
+        "prompt 'who' has no answer",
+    ),
+    "number without a source": (
+        lambda nb: nb.cells.append(nbformat.v4.new_markdown_cell("It now reads 97.3 % of the digits.")),
+        "quotes '97.3 %' with no source",
+    ),
+    "quote not in the text": (
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_markdown_cell(
+                "No numbers.", metadata={"ailab": {"quotes": [{"text": "0.5", "fixed": "x y"}]}}
+            )
+        ),
+        "is not in the cell's text",
+    ),
+    "number in the summary without a source": (
+        lambda nb: nb.metadata.ailab.update(
+            summary=nb.metadata.ailab["summary"] + " It reads 99.9 % of them."
+        ),
+        "metadata summary",
+    ),
+    "probe reading another answer": (lambda nb: _lean_on_q1(nb), "depends on q1's answer"),
 }
+
+
+def _lean_on_q1(nb):
+    """Add to q2's public probes one that reads a name the q1 answer cell binds."""
+    from grader.authoring import dataflow
+
+    bound, _, _ = dataflow.binds(__import__("ast").parse(_cell(nb, "q1-answer").source))
+    name = sorted(bound)[0]
+    q2 = _cell(nb, "q2")
+    q2.source = q2.source.replace(
+        'check("q2", [', f'check("q2", [\n    {{"expr": "{name} is not None", "equals": True}},', 1
+    )
+    assert name in q2.source
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
