@@ -142,22 +142,30 @@ def load(path: Path) -> Unit:
     return unit
 
 
+def unit_paths() -> dict[str, Path]:
+    """Unit id -> source notebook, from the folder layout alone (nothing is read)."""
+    return {p.stem: p for p in sorted(paths.NOTEBOOKS.glob("*/*/*.ipynb")) if p.stem == p.parent.name}
+
+
 def discover() -> list[Unit]:
     """All units, in strand then tier order."""
-    found = [load(p) for p in sorted(paths.NOTEBOOKS.glob("*/*/*.ipynb")) if p.stem == p.parent.name]
+    found = [load(p) for p in unit_paths().values()]
     return sorted(found, key=lambda u: (STRAND_ORDER.index(u.meta["strand"]), u.meta["tier"], u.id))
 
 
 def select(ids: list[str] | None) -> list[Unit]:
-    """The named units (all when none are named); unknown ids are bad input."""
-    units = discover()
+    """The named units (all when none are named); unknown ids are bad input.
+
+    Only the named units are read, so one unit's broken metadata does not
+    stop work on another.
+    """
     if not ids:
-        return units
-    by_id = {u.id: u for u in units}
-    unknown = [i for i in ids if i not in by_id]
+        return discover()
+    found = unit_paths()
+    unknown = [i for i in ids if i not in found]
     if unknown:
-        raise course.unknown_unit(unknown[0], list(by_id), str(paths.NOTEBOOKS))
-    return [by_id[i] for i in ids]
+        raise course.unknown_unit(unknown[0], sorted(found), str(paths.NOTEBOOKS))
+    return [load(found[i]) for i in ids]
 
 
 def get(unit_id: str) -> Unit:

@@ -464,7 +464,7 @@ def _release_problems(unit: Unit) -> list[Problem]:
 def validate(unit_ids: list[str] | None = None, execute_notebooks: bool = True) -> list[Problem]:
     """Every problem of the named units (all units when none are named)."""
     selected = units.select(unit_ids)
-    known = {u.id for u in units.discover()}
+    known = set(units.unit_paths())
     problems: list[Problem] = []
     for unit in selected:
         found = static_problems(unit, known)
