@@ -56,10 +56,20 @@ def course(released, tmp_path):
 def test_a_whole_assignment_cycle(course, tmp_path):
     amy_space = tmp_path / "amy"
     # --- the student lab: only amy's copies; she writes, checks and submits in the browser
-    with jupyterlab(
-        "student", "--course", str(course), "--student", "amy", "--workspace", str(amy_space),
-        cwd=tmp_path, log=tmp_path / "student-lab.log",
-    ) as base, browser() as chrome:
+    with (
+        jupyterlab(
+            "student",
+            "--course",
+            str(course),
+            "--student",
+            "amy",
+            "--workspace",
+            str(amy_space),
+            cwd=tmp_path,
+            log=tmp_path / "student-lab.log",
+        ) as base,
+        browser() as chrome,
+    ):
         fill_code_answers(amy_space / UNIT / f"{UNIT}.ipynb")
         page = chrome.new_page(viewport={"width": 1400, "height": 1000})
         watcher = Watcher(page)
@@ -113,7 +123,11 @@ def test_a_whole_assignment_cycle(course, tmp_path):
     assert answer.startswith("### Reflection") and answer.rstrip().endswith(REFLECTION)
     graded = ailab("grade", UNIT, cwd=course).stdout
     auto = sampleclass.expected_auto_scores(units.get(UNIT))["correct"]
-    assert table_score(graded, "amy") == f"{auto:g}/14" and table_score(graded, "ben") == f"{auto:g}/14"
+    total = units.get(UNIT).max_score  # auto-graded points plus the reflection
+    assert (
+        table_score(graded, "amy") == f"{auto:g}/{total:g}"
+        and table_score(graded, "ben") == f"{auto:g}/{total:g}"
+    )
     assert "awaiting hand grading: r1" in graded.split("| amy |")[1].splitlines()[0]
 
     # --- formgrader: units are released, no exchange warning, the teacher grades amy's reflection
@@ -145,14 +159,17 @@ def test_a_whole_assignment_cycle(course, tmp_path):
         page = chrome.new_page()
         page.goto((course / "feedback" / "amy" / UNIT / f"{UNIT}.html").as_uri())
         text = page.inner_text("body")
-        assert f"Score: {auto + 3:.1f} / 14.0" in text and "Score: 3.0 / 4.0" in text
+        assert f"Score: {auto + 3:.1f} / {total:.1f}" in text and "Score: 3.0 / 4.0" in text
         assert "Specific, and you named a real conflict." in text
     ailab("export", cwd=course)
     with (course / "grades.csv").open(encoding="utf-8") as f:
         exported = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f) if r["assignment"] == UNIT}
     assert exported == {"amy": auto + 3, "ben": auto}
     again = ailab("grade", UNIT, cwd=course).stdout
-    assert table_score(again, "amy") == f"{auto + 3:g}/14" and table_score(again, "ben") == f"{auto:g}/14"
+    assert (
+        table_score(again, "amy") == f"{auto + 3:g}/{total:g}"
+        and table_score(again, "ben") == f"{auto:g}/{total:g}"
+    )
     with (course / "reports" / UNIT / "grades.csv").open(encoding="utf-8") as f:
         report = {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)}
     assert report == exported

@@ -25,7 +25,7 @@ from tests.helpers import release_nb, submit
 from .spy import Jobs, with_cell
 
 UNIT = "ic-t1"
-FULL = 10.0  # ic-t1's automatic points: q1 1, q2 2, q3 2, q4 1, q5 2, q6 2
+FULL = 11.0  # ic-t1's automatic points: q1 1, q2 2, q3 1, q4 1, q5 2, q6 2, q7 2
 OUTPUT_LIMIT = 10_000
 MAX_PROCESSES = 16
 PIDS_SLACK = 32  # sandbox.Cgroups gives the sandbox max_processes + 32 pids; as a user RLIMIT_NPROC is lower

@@ -23,7 +23,7 @@ from tests.helpers import release_nb, submit
 from .spy import Jobs, with_cell
 
 UNIT = "ic-t1"
-FULL = 10.0  # ic-t1's automatic points: q1 1, q2 2, q3 2, q4 1, q5 2, q6 2
+FULL = 11.0  # ic-t1's automatic points: q1 1, q2 2, q3 1, q4 1, q5 2, q6 2, q7 2
 CELL, NOTEBOOK = 3, 8
 GRACE = 2.0  # runner.GRACE_S: how long an interrupted cell has to stop
 SLACK = 1.5  # the cells before the case, and a busy machine

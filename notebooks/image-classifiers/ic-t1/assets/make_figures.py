@@ -1,6 +1,6 @@
 """Draw the static figures of unit ic-t1 (run: .venv/bin/python make_figures.py).
 
-Deterministic: the data ship with scikit-learn and nothing here is random.
+Deterministic: the data ship with scikit-learn, and the one split below uses the notebook's seeds.
 """
 
 from pathlib import Path
@@ -15,6 +15,7 @@ import numpy as np  # noqa: E402
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[3]))  # the repository root, for `grader`
 from grader.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
 
 DPI = 100
 QUERY = 3  # images[3] is a handwritten 3, used in the hook and in the explore figure
@@ -94,10 +95,39 @@ def five_neighbours(images, labels):
     plt.close(fig)
 
 
+def three_piles(images, labels):
+    """The three piles of the notebook's split cell, drawn as one bar cut in three."""
+    rest_images, test_images, rest_labels, _ = train_test_split(
+        images, labels, test_size=450, stratify=labels, random_state=0)
+    train_images, val_images, _, _ = train_test_split(
+        rest_images, rest_labels, test_size=347, stratify=rest_labels, random_state=2)
+    piles = [
+        (len(train_images), "training pile", "the examples it learns from\n(the textbook)", "#4c72b0"),
+        (len(val_images), "validation pile", "to compare and choose k\n(practice tests)", "#dd8452"),
+        (len(test_images), "test pile: sealed", "opened once, at the end\n(the final exam)", "#55a868"),
+    ]
+    fig, ax = plt.subplots(figsize=(11, 2.3))
+    left = 0
+    for size, name, job, colour in piles:
+        ax.barh(0, size, left=left, color=colour, edgecolor="white", height=0.8)
+        ax.text(left + size / 2, 0, f"{name}\n{size:,} images", ha="center", va="center",
+                color="white", fontsize=11, fontweight="bold")
+        ax.text(left + size / 2, -0.52, job, ha="center", va="top", fontsize=10)
+        left += size
+    ax.set_xlim(0, left)
+    ax.set_ylim(-1.1, 0.45)
+    ax.axis("off")
+    ax.set_title(f"The {left:,} handwritten digits, dealt into three piles", fontsize=12)
+    fig.tight_layout()
+    fig.savefig(HERE / "three_piles.png", dpi=DPI)
+    plt.close(fig)
+
+
 if __name__ == "__main__":
     images, labels = load_digits()
     digit_grid(images, labels)
     colour_grids()
     five_neighbours(images, labels)
+    three_piles(images, labels)
     for png in sorted(HERE.glob("*.png")):
         print(f"{png.name}: {png.stat().st_size // 1024} KB")
