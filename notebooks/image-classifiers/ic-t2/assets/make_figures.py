@@ -91,8 +91,8 @@ def mlp_figure():
         for a in left:
             for b in right:
                 ax.plot([a[0], b[0]], [a[1], b[1]], color="#9aa7b4", lw=0.5, zorder=1)
-    ax.text(0.5, 0.97, "784 x hidden weights\n+ hidden biases", ha="center", va="bottom")
-    ax.text(1.5, 0.97, "hidden x 10 weights\n+ 10 biases", ha="center", va="bottom")
+    ax.text(1.0, 0.97, "every line is one weight; every hidden and output neuron also has one bias",
+            ha="center", va="bottom")
     ax.add_patch(FancyArrowPatch((-0.45, 0.5), (-0.1, 0.5), arrowstyle="->", mutation_scale=15))
     ax.text(-0.5, 0.5, "28x28\nimage,\nflattened", ha="right", va="center")
     ax.set_xlim(-0.95, 2.4)
