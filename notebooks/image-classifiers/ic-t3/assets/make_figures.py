@@ -17,9 +17,9 @@ HERE = Path(__file__).resolve().parent
 plt.rcParams.update({"font.size": 10, "savefig.dpi": 100})
 
 
-def fgsm_idea(path):
-    """Left: one FGSM step in a 2-pixel world. Right: why many pixels make small steps add up."""
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(10, 4.2))
+def fgsm_step(path):
+    """One FGSM step in a two-pixel world: the box of all images within epsilon, and the step."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.4))
 
     # A linear classifier on two pixels: score = w . x + b, class "star" where score > 0.
     w, b = np.array([1.0, 0.6]), -1.05
@@ -43,8 +43,14 @@ def fgsm_idea(path):
     ax.set_ylabel("brightness of pixel 2")
     ax.set_title("One FGSM step: every pixel moves by $\\pm\\varepsilon$")
     ax.legend(loc="lower left", fontsize=8, framealpha=0.95)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
-    # Linear score change from an eps*sign(w) step is eps * sum|w_i|: it grows with the pixel count.
+
+def fgsm_pixels(path):
+    """Linear score change from an eps*sign(w) step is eps * sum|w_i|: it grows with the pixel count."""
+    fig, bx = plt.subplots(figsize=(5.2, 4.0))
     rng = np.random.default_rng(0)
     n = np.arange(1, 785)
     w_big = rng.normal(0, 0.1, size=784)
@@ -52,12 +58,11 @@ def fgsm_idea(path):
         bx.plot(n, e * np.cumsum(np.abs(w_big)), color=c, label=f"$\\varepsilon$ = {e}")
     bx.axvline(784, color="0.5", ls=":", lw=1)
     bx.text(770, 0.2, "28 x 28 = 784 pixels", rotation=90, ha="right", va="bottom", color="0.4")
-    bx.set_xlabel("number of pixels $n$")
-    bx.set_ylabel(r"change in score  $\varepsilon \sum_i |w_i|$")
+    bx.set_xlabel("number of pixels $n$ (weights of size about 0.1)")
+    bx.set_ylabel(r"largest change in score  $\varepsilon \sum_i |w_i|$")
     bx.set_title("Tiny changes to many pixels add up")
     bx.legend(loc="upper left", fontsize=8)
     bx.grid(alpha=0.3)
-
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -84,7 +89,7 @@ def reliability_idea(path):
     ax.bar(centers, np.abs(mconf - acc), bottom=gap_bottom, width=0.1, color="C3", alpha=0.35,
            hatch="//", edgecolor="C3", label="gap to mean confidence")
     ax.plot([0, 1], [0, 1], "k--", lw=1, label="perfect calibration")
-    for c, a, m, k in zip(centers, acc, mconf, counts):
+    for c, a, m, k in zip(centers, acc, mconf, counts, strict=True):
         if k:
             ax.text(c, max(a, m) + 0.01, f"n={k}", ha="center", va="bottom", fontsize=7)
     ax.set_xlim(0, 1)
@@ -99,7 +104,8 @@ def reliability_idea(path):
 
 
 if __name__ == "__main__":
-    fgsm_idea(HERE / "fgsm_idea.png")
+    fgsm_step(HERE / "fgsm_step.png")
+    fgsm_pixels(HERE / "fgsm_pixels.png")
     reliability_idea(HERE / "reliability_idea.png")
     for p in sorted(HERE.glob("*.png")):
         print(p.name, p.stat().st_size // 1024, "KB")
