@@ -137,3 +137,26 @@ def test_the_warm_floor_runs_what_the_grader_runs(course_copy):
     probes = [e for cells in job["notebooks"] for c in cells if c["kind"] == "probe" for e in c["exprs"]]
     assert "pixel(images[7], 6, 2)" in probes  # a hidden probe of q1, restored from the source
     assert not any("check(" in c.get("source", "") for cells in job["notebooks"] for c in cells)
+
+
+@pytest.mark.parametrize("works", [True, False])
+def test_a_run_records_the_sandbox_it_really_had(monkeypatch, works):
+    monkeypatch.setattr(grading, "bwrap_works", lambda: works)
+    assert grading.provenance(cores=2)["sandbox"] == ("bubblewrap" if works else "none")
+
+
+def test_a_run_records_the_class_size_it_graded(tmp_path, monkeypatch):
+    """The row's class size is the number of notebooks handed in, whatever n was asked for."""
+    monkeypatch.setattr(grading, "WORK", tmp_path)
+    for timer in ("time_stock", "time_ailab", "time_cold_floor"):
+        monkeypatch.setattr(grading, timer, lambda *args: 1.0)
+    monkeypatch.setattr(
+        grading, "run_warm_floor", lambda job: {"import_seconds": 0.5, "seconds": [0.1], "errors": [0]}
+    )
+    monkeypatch.setattr(grading, "scores", lambda course, unit: {})
+    row = grading.measure("ic-t1", 3, cores=2)
+    assert (
+        row["class_size"]
+        == 3
+        == len(grading.submitted(grading.Course(tmp_path / "ic-t1" / "course"), "ic-t1"))
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import tomllib
 import yaml
@@ -62,3 +63,31 @@ def test_the_makefile_finds_every_unit_for_make_demo():
         timeout=120,
     )
     assert done.stdout.split() == [u.id for u in units.discover()], done.stderr
+
+
+def _ci_run(tmp_path, bwrap_exit: int) -> subprocess.CompletedProcess:
+    """.ci/run with stand-ins for apt-get, bwrap and make, so only the script's own logic runs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for name, body in {
+        "apt-get": "exit 0",
+        "bwrap": f"exit {bwrap_exit}",
+        "make": "echo MAKE RAN $@",
+    }.items():
+        (bin_dir / name).write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / name).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    return subprocess.run(
+        ["bash", str(paths.REPO / ".ci" / "run")], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_ci_refuses_to_test_where_bubblewrap_cannot_make_namespaces(tmp_path):
+    run = _ci_run(tmp_path, bwrap_exit=1)
+    assert run.returncode != 0 and "cannot create namespaces" in run.stderr
+    assert "MAKE RAN" not in run.stdout
+
+
+def test_ci_runs_the_readme_test_command_where_the_sandbox_works(tmp_path):
+    run = _ci_run(tmp_path, bwrap_exit=0)
+    assert run.returncode == 0 and "MAKE RAN test" in run.stdout

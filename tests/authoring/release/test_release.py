@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from grader import paths
 from grader.authoring import units
 from grader.authoring.release import release
 from tests.helpers import FIXTURES
 
-GOLDEN = FIXTURES / "golden"
+GOLDEN = Path(os.environ.get("AILAB_GOLDEN_DIR") or FIXTURES / "golden")  # a test points it elsewhere
 
 
 def normalise(text: str) -> dict:
@@ -125,3 +130,30 @@ def test_an_edited_release_folder_is_kept_before_a_new_release(course_copy):
     with pytest.raises(BadInput, match="changed after it was released"):
         release(course_copy.root, ["ic-t1"])
     assert "My own notes" in notebook.read_text()
+
+
+def test_update_goldens_rewrites_and_still_fails(tmp_path):
+    """``--update-goldens`` must never turn a run green: it writes, then fails, so the diff is read."""
+    env = {**os.environ, "AILAB_GOLDEN_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--update-goldens",
+            f"{__file__}::test_release_matches_golden",
+        ],
+        cwd=paths.REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode != 0, run.stdout[-2000:]
+    assert "rewrote ic-t1.release.ipynb" in run.stdout
+    assert json.loads((tmp_path / "ic-t1.release.ipynb").read_text()) == json.loads(
+        (FIXTURES / "golden" / "ic-t1.release.ipynb").read_text()
+    )

@@ -211,11 +211,13 @@ def test_every_attack_shows_it_ran_and_what_stopped_it(batch):
 
 
 def test_tampered_test_cells_are_graded_as_the_instructor_wrote_them(batch):
-    """Each test once, in order, with its source and points: what the untampered correct sample holds."""
+    """Each test once, in order, with the source and points of the instructor's notebook, hidden tests too."""
     course = batch["course"]
-    want = _test_cells(_graded_nb(course, "sample-correct"))
+    want = _test_cells(nbformat.read(course.source(UNIT) / f"{UNIT}.ipynb", as_version=4))
     source = units.get(UNIT).notebook
     assert [gid for gid, _, _ in want] == [units.grade_id(c) for c in source.cells if units.is_test(c)]
+    assert all("BEGIN HIDDEN TESTS" in src for _, src, _ in want)
+    assert _test_cells(_graded_nb(course, "sample-correct")) == want
     wrong = {}
     for student, case in batch["cases"].items():
         if case.tampered and _test_cells(_graded_nb(course, student)) != want:

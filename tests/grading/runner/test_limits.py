@@ -36,7 +36,6 @@ LIMITS = Limits(
     max_processes=MAX_PROCESSES,
     output_limit=OUTPUT_LIMIT,
 )
-LAST = 50  # the release has 50 cells, so a cell added at the end is cell 51 of the graded notebook
 CUT = f"\n[output truncated after {OUTPUT_LIMIT} characters]\n"
 
 MEMORY_BOMB = "hog = []\nwhile True:\n    hog.append(bytearray(64 << 20))"
@@ -139,7 +138,13 @@ def batch(released, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         jobs.install(mp)
         report = grade(UNIT, course.root, workers=2, require_sandbox=True, limits=LIMITS, progress=False)
-    return {"course": course, "rows": {r.student_id: r for r in report.rows}, "jobs": jobs}
+    # a cell added at the end has the release's cell count as its index
+    return {
+        "course": course,
+        "rows": {r.student_id: r for r in report.rows},
+        "jobs": jobs,
+        "last": len(release.cells),
+    }
 
 
 def _graded(course, student):
@@ -161,7 +166,7 @@ def test_a_memory_bomb_is_stopped_by_the_address_space_limit_and_the_answers_bef
     """RLIMIT_AS makes it a MemoryError in its cell; without it the memory cgroup would kill the kernel."""
     assert _row(batch, "memory-bomb") == (FULL, "graded", "all checks passed")
     _, nb = _graded(batch["course"], "memory-bomb")
-    assert [(o.output_type, o.ename) for o in nb.cells[LAST].outputs] == [("error", "MemoryError")]
+    assert [(o.output_type, o.ename) for o in nb.cells[batch["last"]].outputs] == [("error", "MemoryError")]
 
 
 def test_a_fork_bomb_is_stopped_at_the_cell_timeout_and_the_answers_before_it_count(batch):
@@ -169,14 +174,14 @@ def test_a_fork_bomb_is_stopped_at_the_cell_timeout_and_the_answers_before_it_co
     assert _row(batch, "fork-bomb") == (
         FULL,
         "timeout",
-        f"cell {LAST + 1} ran longer than 3 s and was stopped",
+        f"cell {batch['last'] + 1} ran longer than 3 s and was stopped",
     )
 
 
 def test_forking_stops_at_the_process_limit(batch):
     assert _row(batch, "fork-to-the-limit") == (FULL, "graded", "all checks passed")
     _, nb = _graded(batch["course"], "fork-to-the-limit")
-    (out,) = nb.cells[LAST].outputs
+    (out,) = nb.cells[batch["last"]].outputs
     forks = re.fullmatch(r"refused after (\d+) forks: EAGAIN\n", out.text)
     assert forks and int(forks.group(1)) < MAX_PROCESSES + PIDS_SLACK, out.text
 

@@ -29,7 +29,7 @@ GRACE = 2.0  # runner.GRACE_S: how long an interrupted cell has to stop
 SLACK = 1.5  # the cells before the case, and a busy machine
 LIMITS = Limits(cell_timeout=CELL, notebook_timeout=NOTEBOOK)
 EARLY = 3  # cells added here run after setup and helpers and before every question (cell 4 of the notebook)
-ALL_FAILED = "failed q1, q2, q3, q4, q5, q6"
+ALL_FAILED = "failed q1, q2, q3, q4, q5, q6, q7"
 
 IGNORE_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
 # pixel() as the student wrote it, except that it never returns for row 6, which only two hidden probes ask.
