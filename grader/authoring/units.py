@@ -21,6 +21,7 @@ from ..checks import checkspec
 from ..errors import UnitProblem
 
 STRAND_ORDER = ("image-classifiers", "chatbot-ethics", "data-privacy")
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 SOLUTION_LINES = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
 
 
@@ -107,6 +108,12 @@ class Unit:
     @property
     def reflections(self) -> list:
         return [c for c in self.notebook.cells if c.cell_type == "markdown" and is_graded(c)]
+
+    @property
+    def figures(self) -> list[str]:
+        """The local images the lesson's markdown shows (the student edition's only pictures), once each."""
+        found = IMAGE.findall("\n".join(c.source for c in self.notebook.cells if c.cell_type == "markdown"))
+        return list(dict.fromkeys(f for f in found if not f.startswith(("http:", "https:", "data:"))))
 
     @property
     def max_score(self) -> float:

@@ -260,11 +260,7 @@ def _test_cell_problems(unit: Unit, where: str, cell) -> list[Problem]:
 
 
 def _figure_problems(unit: Unit) -> list[Problem]:
-    images = re.findall(
-        r"!\[[^\]]*\]\(([^)\s]+)\)",
-        "\n".join(c.source for c in unit.notebook.cells if c.cell_type == "markdown"),
-    )
-    local = [img for img in images if not img.startswith(("http:", "https:", "data:"))]
+    local = unit.figures
     out = [
         Problem(unit.id, "markdown", f"figure {img!r} does not exist", "add it under assets/")
         for img in local

@@ -73,7 +73,7 @@ FORGE_IN_TURN = FORGE + (
 # q1's five probe values as the instructor's notebook expects them, for the q1 test cell (position 5).
 Q1_RECORD = {
     "cell": 5,
-    "probes": [["value", 13.0], ["value", 0.0], ["value", 15.0], ["value", 9.0], ["value", 49.0]],
+    "probes": [["value", 13.0], ["value", 4.0], ["value", 15.0], ["value", 9.0], ["value", 49.0]],
 }
 WRONG_Q1 = "def pixel(image, row, col):\n    return 0.0"
 
@@ -151,7 +151,7 @@ def test_a_hidden_probe_that_hangs_fails_only_its_question(batch):
     q1 = batch["jobs"]["hidden-probe-hangs"]["result"]["cells"][6]
     assert q1["probes"] == [
         ["value", 13.0],
-        ["value", 0.0],
+        ["value", 4.0],
         ["value", 15.0],
         ["error", "stopped: the check ran past the time limit"],
         ["error", "not run: a check before it ran past the time limit"],

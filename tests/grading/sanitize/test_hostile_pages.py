@@ -229,8 +229,8 @@ def _assert_the_harmless_parts_show(page) -> None:
     chart = page.locator("img[src^='data:image/png']")
     assert chart.count() == 1 and chart.evaluate(WIDTH) > 0
     figures = page.evaluate(f"[...document.images].filter(i => i.src.includes('assets/')).map({WIDTH})")
-    assert len(figures) == 3 and min(figures) > 0
-    assert page.locator("table", has_text="biometric").count() == 1  # the student's ethical matrix
+    assert len(figures) == len(units.get(UNIT).figures) and min(figures) > 0
+    assert page.locator(".nbgrader_cell", has_text="biometric").count() >= 1  # the student's ethical matrix
 
 
 def test_the_feedback_page_runs_nothing_the_student_wrote(graded):
