@@ -6,6 +6,7 @@ README and the instructor pack cannot disagree with the notebooks.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from . import units
@@ -13,6 +14,7 @@ from .teaching import PROMPT
 from .units import Unit, ailab_meta, grade_id, is_graded, nbgrader_meta
 
 TARGET_HOURS_PER_TIER = 8
+LIST_MARK = re.compile(r"^(>\s?)*([*-]\s+)?")  # a prompt in a quote or a list item is shown as a paragraph
 
 
 def _row(*cells: object) -> str:
@@ -115,12 +117,22 @@ def objectives_list(unit: Unit) -> str:
     return "\n".join(f"- **{o['id']}** {o['text']}" for o in unit.meta["objectives"])
 
 
+def _ends_paragraph(line: str) -> bool:
+    text = line.strip().lstrip("> ")
+    return not text or text.startswith(("* ", "- "))
+
+
 def _prompt_texts(unit: Unit) -> dict[str, str]:
-    """prompt id -> the line of the lesson that asks it, so the answer can be read beside it."""
+    """prompt id -> the paragraph of the lesson that asks it, so the answer can be read beside it."""
     out = {}
     for cell in unit.notebook.cells:
         ids = ailab_meta(cell).get("prompts") or [] if cell.cell_type == "markdown" else []
-        asked = [ln.strip() for ln in cell.source.splitlines() if PROMPT.search(ln)]
+        lines = cell.source.splitlines()
+        asked = []
+        for start, line in enumerate(lines):
+            if PROMPT.search(line):
+                end = next((i for i in range(start + 1, len(lines)) if _ends_paragraph(lines[i])), len(lines))
+                asked.append(" ".join(LIST_MARK.sub("", ln.strip(), count=1) for ln in lines[start:end]))
         for n, pid in enumerate(ids):
             out[pid] = asked[min(n, len(asked) - 1)] if asked else ""
     return out

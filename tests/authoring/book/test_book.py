@@ -163,8 +163,10 @@ def test_teacher_notes_answer_every_prompt_beside_its_question_and_only_for_teac
                 c for c in unit.notebook.cells if prompt["id"] in units.ailab_meta(c).get("prompts", [])
             )
             lines = [ln.strip() for ln in asked.source.splitlines() if teaching.PROMPT.search(ln)]
-            line = lines[units.ailab_meta(asked)["prompts"].index(prompt["id"])]
-            assert f"{line}\n\n> {prompt['answer']}" in teacher, (unit.id, prompt["id"])
+            nth = units.ailab_meta(asked)["prompts"].index(prompt["id"])
+            line = re.sub(r"^(>\s?)*([*-]\s+)?", "", lines[nth])  # shown as a paragraph of its own
+            question = teacher.index(line)  # the whole paragraph that asks, then the answer right under it
+            assert teacher.index(f"\n\n> {prompt['answer']}", question) == teacher.index("\n\n> ", question)
             assert prompt["answer"] not in student, (unit.id, prompt["id"])
         for error in notes["common_errors"]:
             assert error["say"] in teacher.replace("\\|", "|") and error["say"] not in student
