@@ -27,20 +27,43 @@ def _validate(units: list[str], no_execute: bool = False) -> int:
     return 1 if problems else 0
 
 
-def _release(
-    course: Path | None = None, db_url: str | None = None, force: bool = False, units: list[str] | None = None
-) -> int:
-    from .authoring.release import release
+def _translate(names: list[str], lang: str = "zh_CN") -> int:
+    from .i18n.translate import refresh
 
-    release(course, units or None, db_url, force)
+    print("\n".join(refresh(names or None, lang)))
     return 0
 
 
-def _book(edition: str = "student") -> int:
-    from .authoring.book import EDITIONS, build
+def _figures(units: list[str], lang: str = "zh_CN") -> int:
+    from .authoring import units as unit_files
+    from .i18n import figures, sources
 
-    for ed in EDITIONS if edition == "both" else (edition,):
-        print(say("cli.book", edition=ed, path=build(ed) / "index.html"))
+    for unit in unit_files.select(units or None):
+        if figures.script(unit.folder).is_file():
+            print(figures.draw(unit.folder, sources.Source(unit.id, unit.folder).translator(lang)))
+    return 0
+
+
+def _release(
+    course: Path | None = None,
+    db_url: str | None = None,
+    force: bool = False,
+    units: list[str] | None = None,
+    lang: str = "en",
+) -> int:
+    from .authoring.release import release
+
+    release(course, units or None, db_url, force, lang)
+    return 0
+
+
+def _book(edition: str = "student", lang: str = "en") -> int:
+    from .authoring.book import EDITIONS, build
+    from .i18n import LANGUAGES
+
+    for language in LANGUAGES if lang == "both" else (lang,):
+        for ed in EDITIONS if edition == "both" else (edition,):
+            print(say("cli.book", edition=f"{ed} ({language})", path=build(ed, language) / "index.html"))
     return 0
 
 
@@ -111,18 +134,29 @@ def _export(course: Path | None = None, to: Path = Path("grades.csv")) -> int:
     return 0
 
 
-def _sample(unit: str, course: Path | None = None) -> int:
+def _sample(unit: str, course: Path | None = None, lang: str = "en") -> int:
     from .instructor.sampleclass import write_sample_class
 
-    students = write_sample_class(unit, course)
+    students = write_sample_class(unit, course, lang)
     print(say("cli.sample", n=len(students), unit=unit, students=", ".join(students)))
     return 0
 
 
+LANG, LANGS = ("en", "zh_CN"), ("en", "zh_CN", "both")
 COMMANDS = {
     "validate": (_validate, "check units against the unit contract", {"units": "*"}),
-    "release": (_release, "make student versions and the gradebook (nbgrader)", {"units": "*"}),
-    "book": (_book, "build the Jupyter Book", {"edition": ("student", "instructor", "both")}),
+    "translate": (
+        _translate,
+        "refresh translation catalogues from the English (units, book, instructors)",
+        {"names": "*", "lang": ("zh_CN",)},
+    ),
+    "figures": (
+        _figures,
+        "draw the units' static figures in another language",
+        {"units": "*", "lang": ("zh_CN",)},
+    ),
+    "release": (_release, "make student versions and the gradebook (nbgrader)", {"units": "*", "lang": LANG}),
+    "book": (_book, "build the Jupyter Book", {"edition": ("student", "instructor", "both"), "lang": LANGS}),
     "lab": (_lab, "start the instructor's JupyterLab on the course folder (with formgrader)", {}),
     "student": (_student, "start a student's JupyterLab on their own copies of the released units", {}),
     "handin": (_handin, "pack a student's notebook as a zip to upload (ailab collect accepts it)", {}),
@@ -130,12 +164,14 @@ COMMANDS = {
     "collect": (_collect, "bring zips, folders or notebooks of submissions into the course", {"paths": "*"}),
     "feedback": (_feedback, "write per-student feedback pages", {}),
     "export": (_export, "export all grades (nbgrader CSV)", {}),
-    "sample": (_sample, "write a sample class of submissions for a unit", {}),
+    "sample": (_sample, "write a sample class of submissions for a unit", {"lang": LANG}),
 }
 
 
 HELP = {
     "units": "unit ids (default: every unit)",
+    "names": "unit ids, 'book' or 'instructors' (default: all of them)",
+    "lang": "language: en (English) or zh_CN (Simplified Chinese)",
     "unit": "unit id, e.g. ic-t1",
     "course": "the course folder (default: the course folder you are in)",
     "db_url": "gradebook as an SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite)",
@@ -164,7 +200,7 @@ def _add_arguments(parser: argparse.ArgumentParser, fn, special: dict) -> None:
             parser.add_argument(name, nargs="*", default=[], help=HELP.get(name))
         elif isinstance(special.get(name), tuple):
             parser.add_argument(
-                flag, choices=special[name] + ("both",), default=param.default, help=HELP.get(name)
+                flag, choices=special[name], default=param.default, help=HELP.get(name)
             )
         elif param.default is inspect.Parameter.empty:
             parser.add_argument(name, type=kind, help=HELP.get(name))

@@ -172,6 +172,14 @@ def student_version(nb):
     return nb
 
 
+def refresh_checksums(nb) -> None:
+    """Recompute nbgrader's checksums of graded and locked cells (after translating them)."""
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if "checksum" in meta:
+            meta["checksum"] = nbg_utils.compute_checksum(cell)
+
+
 def _resources(course: Course, unit_id: str, student: str, notebook: str) -> dict:
     return {
         "nbgrader": {

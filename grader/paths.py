@@ -34,14 +34,18 @@ def unit_notebook(strand: str, unit_id: str) -> Path:
     return NOTEBOOKS / strand / unit_id / f"{unit_id}.ipynb"
 
 
-def book_dir(edition: str) -> Path:
+def _book_name(edition: str, lang: str) -> str:
+    return edition if lang == "en" else f"{edition}-{lang}"
+
+
+def book_dir(edition: str, lang: str = "en") -> Path:
     """Staging folder Jupyter Book builds from (kept between builds for its cache)."""
-    return BUILD / f"book-{edition}"
+    return BUILD / f"book-{_book_name(edition, lang)}"
 
 
-def book_html(edition: str) -> Path:
-    """The finished site, replaced only after a build succeeds."""
-    return BUILD / f"site-{edition}"
+def book_html(edition: str, lang: str = "en") -> Path:
+    """The finished site, replaced only after a build succeeds; the languages' sites are siblings."""
+    return BUILD / f"site-{_book_name(edition, lang)}"
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,32 @@ class Course:
     def private(self, unit: str) -> Path:
         """Grader-only data (never mounted in the sandbox)."""
         return self.root / ".ailab" / unit
+
+    def edition(self, unit: str, lang: str, part: str) -> Path:
+        """A unit's ``source`` or ``release`` folder in one language (English's ``source`` is nbgrader's)."""
+        if lang == "en" and part == "source":
+            return self.source(unit)
+        return self.private(unit) / "editions" / lang / part / unit
+
+
+def catalog(folder: Path, lang: str) -> Path:
+    """The gettext catalogue beside a unit (or the book's pages, or instructors/) for one language."""
+    return folder / "locale" / f"{lang}.po"
+
+
+def localized_asset(folder: Path, relative: str, lang: str) -> str:
+    """``assets/x.png`` -> ``assets/<lang>/x.png`` when that picture exists, else the original."""
+    candidate = Path(relative)
+    if candidate.parts[:1] == ("assets",):
+        translated = Path("assets", lang, *candidate.parts[1:])
+        if (folder / translated).is_file():
+            return translated.as_posix()
+    return relative
+
+
+def edition_notebooks(lang: str) -> Path:
+    """Where the translated units are written, in the same strand/unit layout as ``notebooks/``."""
+    return BUILD / lang / "notebooks"
+
+
+GLOSSARY = BOOK_PAGES / "glossary.yml"

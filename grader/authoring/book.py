@@ -26,6 +26,8 @@ import yaml
 
 from .. import nbgrader_api, paths
 from ..errors import BadInput, BuildFailed
+from ..i18n import LANGUAGES, glossary, sources
+from ..messages import say
 from . import execute, syllabus, units
 from .units import Unit, grade_id
 
@@ -35,33 +37,20 @@ PAGES = ("how-to-use.md", "logo.svg")  # intro.md is staged by _landing_page
 INSTRUCTOR_PAGES = ("authoring.md",)
 # nbgrader's delimiter lines (it matches the words anywhere in a line, behind any comment marker).
 DELIMITER = re.compile(r"^\W*(?P<edge>BEGIN|END) (?P<kind>SOLUTION|HIDDEN TESTS|MARK SCHEME)\W*$")
-EDITION_NAMES = {"student": "Student edition", "instructor": "Instructor edition"}
-EDITION_NOTICES = {  # edition -> (admonition class, what the landing page says about it)
-    "student": (
-        "note",
-        "Every unit as students receive it, with the questions for them to answer. Teachers find "
-        "the model answers, lesson plans and rubrics in the instructor edition.",
-    ),
-    "instructor": (
-        "danger",
-        "This edition contains the model answers, hidden tests, lesson plans and rubrics. Do not "
-        "share it with students: give them the student edition or the notebooks from `ailab release`.",
-    ),
+REGION_KEYS = {  # kind -> (what the instructor edition calls it, admonition class)
+    "SOLUTION": ("book.model_answer", "tip"),
+    "HIDDEN TESTS": ("book.hidden_tests", "warning"),
+    "MARK SCHEME": ("book.mark_scheme", "tip"),
 }
-BANNER = "Instructor edition: contains solutions. Do not share with students."
+NOTICE_CLASS = {"student": "note", "instructor": "danger"}
+
+
 EDITION_CSS = """/* Written by ailab book: the instructor edition's banner in the theme's danger colours. */
 .bd-header-announcement:has(.ailab-edition-instructor) {
   background-color: var(--pst-color-danger);
   color: var(--pst-color-danger-text);
 }
 """
-REGION_LABELS = {  # kind -> (what the instructor edition calls it, admonition class)
-    "SOLUTION": ("Model answer", "tip"),
-    "HIDDEN TESTS": ("Hidden tests: run when grading, never shown to students", "warning"),
-    "MARK SCHEME": ("Mark scheme", "tip"),
-}
-
-
 def _md_cell(text: str, tag: str):
     cell = nbformat.v4.new_markdown_cell(text)
     cell.metadata["tags"] = [tag]
@@ -83,13 +72,14 @@ def _regions(source: str) -> list[tuple[str | None, str, list[str]]]:
     return regions
 
 
-def _boxed(kind: str, lines: list[str]) -> str:
+def _boxed(kind: str, lines: list[str], lang: str) -> str:
     """A delimited markdown region as a titled box, not as nbgrader's delimiter 'headings'.
 
     Authors often open a model answer with an italic "*Model answer …*" line;
     it becomes the box's title so the label is not said twice.
     """
-    label, css = REGION_LABELS[kind]
+    key, css = REGION_KEYS[kind]
+    label = say(key, lang=lang)
     body = "\n".join(lines).strip("\n")
     first, _, rest = body.partition("\n")
     opening = re.fullmatch(r"([*_])(.+)\1", first.strip())
@@ -100,21 +90,21 @@ def _boxed(kind: str, lines: list[str]) -> str:
     return f"{fence}{{admonition}} {label}\n:class: {css}\n\n{body}\n{fence}"
 
 
-def _instructor_source(cell) -> str:
+def _instructor_source(cell, lang: str) -> str:
     """What a teacher reads: solutions as plain code or a labelled box, no delimiter lines."""
     regions = _regions(cell.source)
     if cell.cell_type == "code":
         lines = []
         for kind, indent, body in regions:
             if kind and kind != "SOLUTION":
-                lines.append(f"{indent}# {REGION_LABELS[kind][0]}")
+                lines.append(f"{indent}# {say(REGION_KEYS[kind][0], lang=lang)}")
             lines.extend(body)
         return "\n".join(lines)
-    parts = [_boxed(kind, body) if kind else "\n".join(body).strip("\n") for kind, _, body in regions]
+    parts = [_boxed(kind, body, lang) if kind else "\n".join(body).strip("\n") for kind, _, body in regions]
     return "\n\n".join(part for part in parts if part)
 
 
-def _student_source(cell) -> str:
+def _student_source(cell, lang: str) -> str:
     """Whatever nbgrader's student version left delimited (a mark scheme) is never shown."""
     return "\n".join(line for kind, _, body in _regions(cell.source) if not kind for line in body)
 
@@ -131,22 +121,26 @@ def _headings(source: str) -> list[int]:
     return levels
 
 
-def _rubric_cell(cell, level: int):
+def _rubric_cell(cell, level: int, lang: str):
     """The rubric under a reflection, with a real heading so the page's contents list it."""
     gid = grade_id(cell)
     heading = "#" * min(level, 6)
-    return _md_cell(f"{heading} Rubric for {gid}\n\n{syllabus.rubric_table(cell)}", f"rubric-{gid}")
+    title = say("book.rubric_for", lang=lang, question=gid)
+    return _md_cell(f"{heading} {title}\n\n{syllabus.rubric_table(cell, lang)}", f"rubric-{gid}")
 
 
-def _teacher_notes(unit: Unit):
+def _teacher_notes(unit: Unit, lang: str):
     """Objectives, lesson plan and grading as a section of its own, listed in the page's contents."""
+
+    def t(key: str) -> str:
+        return say(f"book.{key}", lang=lang)
+
     text = (
-        "## For the teacher\n\n"
-        "This section is in the instructor edition only; students see the unit without it.\n\n"
-        f"### Objectives\n\n{syllabus.objectives_list(unit)}\n\n"
-        f"### Lesson plan\n\n{syllabus.lesson_plan_table(unit)}\n\n"
-        f"### Grading\n\n{syllabus.grading_table(unit)}\n\n"
-        f"{syllabus.teacher_notes(unit)}"
+        f"## {t('for_teacher')}\n\n{t('for_teacher_note')}\n\n"
+        f"### {t('objectives')}\n\n{syllabus.objectives_list(unit)}\n\n"
+        f"### {t('lesson_plan')}\n\n{syllabus.lesson_plan_table(unit, lang)}\n\n"
+        f"### {t('grading')}\n\n{syllabus.grading_table(unit, lang)}\n\n"
+        f"{syllabus.teacher_notes(unit, lang)}"
     )
     return _md_cell(text, "teacher-notes")
 
@@ -159,7 +153,7 @@ def _first_section(cells) -> int:
     return min(1, len(cells))
 
 
-def unit_page(unit: Unit, edition: str):
+def unit_page(unit: Unit, edition: str, lang: str = "en"):
     """The notebook as this edition shows it (a new object; the source is untouched)."""
     nb = copy.deepcopy(unit.notebook)
     if edition == "student":
@@ -168,42 +162,46 @@ def unit_page(unit: Unit, edition: str):
     cells, level = [], 1
     for cell in nb.cells:
         if any(DELIMITER.match(line) for line in cell.source.splitlines()):
-            cell.source = present(cell)
+            cell.source = present(cell, lang)
         cells.append(cell)
         if cell.cell_type == "markdown":
             level = (_headings(cell.source) or [level])[-1]
             if units.is_graded(cell) and units.ailab_meta(cell).get("rubric"):
-                cells.append(_rubric_cell(cell, level + 1))
+                cells.append(_rubric_cell(cell, level + 1, lang))
     if edition == "instructor":
-        cells.insert(_first_section(cells), _teacher_notes(unit))
+        cells.insert(_first_section(cells), _teacher_notes(unit, lang))
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     return nb
 
 
-def _strand_page(strand: str, strand_units: list[Unit]) -> str:
-    intro = (paths.BOOK_PAGES / "strands" / f"{strand}.md").read_text(encoding="utf-8")
+def _strand_page(strand: str, strand_units: list[Unit], lang: str) -> str:
+    intro = sources.translated_page(f"strands/{strand}.md", lang)
     hours = sum(u.meta["class_hours"] for u in strand_units)
     return (
-        f"{intro.rstrip()}\n\n## Units\n\n{syllabus.units_table(strand_units)}\n\n"
-        f"In all: {len(strand_units)} units, {hours} class periods of 45 minutes.\n"
+        f"{intro.rstrip()}\n\n## {say('book.units', lang=lang)}\n\n{syllabus.units_table(strand_units, lang)}"
+        f"\n\n{say('book.in_all', lang=lang, n=len(strand_units), hours=hours)}\n"
     )
 
 
-def _landing_page(edition: str) -> str:
+def _landing_page(edition: str, lang: str) -> str:
     """intro.md with the edition in its title and a notice saying who the edition is for."""
-    text = (paths.BOOK_PAGES / "intro.md").read_text(encoding="utf-8")
-    name = EDITION_NAMES[edition]
-    css, notice = EDITION_NOTICES[edition]
+    text = sources.translated_page("intro.md", lang)
+    name = say(f"book.edition.{edition}", lang=lang)
+    css, notice = NOTICE_CLASS[edition], say(f"book.notice.{edition}", lang=lang)
     box = f"```{{admonition}} {name}\n:class: {css} ailab-edition\n\n{notice}\n```"
     return re.sub(r"^# (.+)$", lambda m: f"# {m[1]} — {name}\n\n{box}", text, count=1, flags=re.M)
 
 
-def _syllabus_page(all_units: list[Unit]) -> str:
+def _syllabus_page(all_units: list[Unit], lang: str) -> str:
+    def t(key: str) -> str:
+        return say(f"book.{key}", lang=lang)
+
     return (
-        "# Syllabus\n\nComputed from the units' own metadata.\n\n## Hours by tier\n\n"
-        f"{syllabus.hours_table(all_units)}\n\n## Units\n\n{syllabus.units_table(all_units)}\n\n"
-        f"## Objectives\n\n{syllabus.syllabus_table(all_units)}\n"
+        f"# {t('syllabus')}\n\n{t('syllabus_intro')}\n\n## {t('hours_by_tier')}\n\n"
+        f"{syllabus.hours_table(all_units, lang)}\n\n"
+        f"## {t('units')}\n\n{syllabus.units_table(all_units, lang)}\n\n"
+        f"## {t('objectives')}\n\n{syllabus.syllabus_table(all_units, lang)}\n"
     )
 
 
@@ -220,15 +218,17 @@ def _copy_mathjax(target: Path) -> None:
         shutil.copytree(src, dst) if src.is_dir() else shutil.copy2(src, dst)
 
 
-def _banner(edition: str) -> str:
+def _banner(edition: str, lang: str) -> str:
     """The instructor edition's warning on every page: inline HTML, since a URL would be fetched."""
-    return f'<p class="ailab-edition-instructor">{BANNER}</p>' if edition == "instructor" else ""
+    banner = say("book.banner", lang=lang)
+    return f'<p class="ailab-edition-instructor">{banner}</p>' if edition == "instructor" else ""
 
 
-def _config(edition: str) -> dict:
+def _config(edition: str, lang: str) -> dict:
     execute_mode = "cache" if edition == "instructor" else "off"
+    other = next(o for o in LANGUAGES if o != lang)
     return {
-        "title": f"AI Literacy Lab ({edition} edition)",
+        "title": say("book.title", lang=lang, edition=say(f"book.edition.{edition}", lang=lang)),
         "author": "AI Literacy Lab",
         "copyright": "2026",
         "only_build_toc_files": True,
@@ -245,7 +245,7 @@ def _config(edition: str) -> dict:
             "use_issues_button": False,
             "use_edit_page_button": False,
             "home_page_in_navbar": True,
-            "announcement": _banner(edition),
+            "announcement": _banner(edition, lang),
         },
         "launch_buttons": {"notebook_interface": "jupyterlab"},
         "sphinx": {
@@ -259,32 +259,46 @@ def _config(edition: str) -> dict:
                 # Widgets show their text fallback: the book must not fetch require.js from a CDN.
                 "nb_ipywidgets_js": {},
                 "mathjax_path": "../mathjax/tex-chtml.js",
+                # Sphinx's Chinese search splits words with jieba, so 混淆矩阵 finds its pages.
+                "language": lang,
+                "ailab_other_language": {
+                    "label": say("book.other_language", lang=lang),
+                    "site": paths.book_html(edition, other).name,
+                    "lang": other.replace("_", "-"),
+                },
             },
         },
     }
 
 
-def stage(edition: str) -> Path:
-    """Write the book's source folder for one edition; returns it."""
+def stage(edition: str, lang: str = "en") -> Path:
+    """Write the book's source folder for one edition in one language; returns it."""
     if edition not in EDITIONS:
         raise BadInput(f"unknown edition {edition!r}", "ailab book", f"use one of {', '.join(EDITIONS)}")
-    all_units = units.discover()
-    root = paths.book_dir(edition)
+    if lang not in LANGUAGES:
+        raise BadInput(f"unknown language {lang!r}", "ailab book", f"use one of {', '.join(LANGUAGES)}")
+    all_units = [sources.translated_unit(u, lang) for u in units.discover()]
+    root = paths.book_dir(edition, lang)
     root.mkdir(parents=True, exist_ok=True)
-    pages = PAGES + (INSTRUCTOR_PAGES if edition == "instructor" else ())
-    for page in pages:
-        _write(root / page, (paths.BOOK_PAGES / page).read_text(encoding="utf-8"))
-    _write(root / "intro.md", _landing_page(edition))
+    for page in PAGES + (INSTRUCTOR_PAGES if edition == "instructor" else ()):
+        text = sources.translated_page(page, lang) if page.endswith(".md") else None
+        if text is None:
+            shutil.copy2(paths.BOOK_PAGES / page, root / page)
+        else:
+            _write(root / page, text)
+    _write(root / "intro.md", _landing_page(edition, lang))
     _write(root / "_static" / "ailab.css", EDITION_CSS)
-    _write(root / "syllabus.md", _syllabus_page(all_units))
-    parts = [{"caption": "Start here", "chapters": [{"file": "how-to-use"}, {"file": "syllabus"}]}]
+    _write(root / "syllabus.md", _syllabus_page(all_units, lang))
+    _write(root / "glossary.md", glossary.page(lang))
+    start = [{"file": "how-to-use"}, {"file": "syllabus"}, {"file": "glossary"}]
+    parts = [{"caption": say("book.start_here", lang=lang), "chapters": start}]
     if edition == "instructor":
         parts[0]["chapters"].append({"file": "authoring"})
     for strand in units.STRAND_ORDER:
         strand_units = [u for u in all_units if u.meta["strand"] == strand]
         if not strand_units:
             continue
-        _write(root / "strands" / f"{strand}.md", _strand_page(strand, strand_units))
+        _write(root / "strands" / f"{strand}.md", _strand_page(strand, strand_units, lang))
         chapters = []
         for unit in strand_units:
             folder = root / "units" / unit.id
@@ -295,16 +309,16 @@ def stage(edition: str) -> Path:
             folder.mkdir(parents=True, exist_ok=True)
             if (unit.folder / "assets").exists():
                 shutil.copytree(unit.folder / "assets", folder / "assets", dirs_exist_ok=True)
-            _write(folder / f"{unit.id}.ipynb", nbformat.writes(unit_page(unit, edition)))
+            _write(folder / f"{unit.id}.ipynb", nbformat.writes(unit_page(unit, edition, lang)))
             chapters.append({"file": f"units/{unit.id}/{unit.id}", "title": syllabus.unit_label(unit)})
-        vocab = units.vocabulary()["strands"]
+        vocab = units.vocabulary(lang)["strands"]
         parts.append(
             {"caption": vocab[strand], "chapters": [{"file": f"strands/{strand}", "sections": chapters}]}
         )
     toc = {"format": "jb-book", "root": "intro", "parts": parts}
     if _write(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)):
         _forget_read_pages(root)
-    _write(root / "_config.yml", yaml.safe_dump(_config(edition), sort_keys=False))
+    _write(root / "_config.yml", yaml.safe_dump(_config(edition, lang), sort_keys=False, allow_unicode=True))
     shutil.rmtree(root / "_static" / "mathjax", ignore_errors=True)
     _copy_mathjax(root / "_extra" / "mathjax")
     return root
@@ -329,9 +343,9 @@ def _forget_read_pages(root: Path) -> None:
     shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
 
 
-def build(edition: str = "student") -> Path:
-    """Build one edition with warnings as errors; returns the HTML folder."""
-    root = stage(edition)
+def build(edition: str = "student", lang: str = "en") -> Path:
+    """Build one edition in one language with warnings as errors; returns the HTML folder."""
+    root = stage(edition, lang)
     execute.kernel_env()
     log = root / "build.log"
     cmd = [
@@ -354,10 +368,10 @@ def build(edition: str = "student") -> Path:
         )
         raise BuildFailed(
             f"Jupyter Book build failed: {reason.strip()[:300]}",
-            f"{edition} edition",
+            f"{edition} edition ({lang})",
             f"see {log} and {root / '_build' / 'html' / 'reports'}",
         )
-    site = paths.book_html(edition)
+    site = paths.book_html(edition, lang)
     fresh = site.with_name(site.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     shutil.copytree(root / "_build" / "html", fresh)

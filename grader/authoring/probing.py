@@ -74,6 +74,7 @@ class ProbeRun:
     error: str | None
     tests: dict[int, TestReport] = field(default_factory=dict)  # test cell index -> report
     quotes: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # cell index (-1: metadata)
+    glyphs_missing: list[str] = field(default_factory=list)  # matplotlib's warnings: text drawn as boxes
 
 
 def quoted(cell) -> list[dict]:
@@ -113,6 +114,8 @@ def run(unit: Unit, nb, cwd: Path | None = None, allow_errors: bool = False) -> 
         for output in cell.get("outputs", []):
             if output.get("output_type") != "stream":
                 continue
+            if output.get("name") == "stderr" and "missing from font" in output.get("text", ""):
+                report.glyphs_missing.append(output["text"].strip().splitlines()[-1][:160])
             for line in output.get("text", "").splitlines():
                 if line.startswith(MARK):
                     _collect(report, json.loads(line[len(MARK) :]), specs)

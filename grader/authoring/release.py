@@ -8,6 +8,7 @@ release is kept under ``.ailab/<unit>/replaced/``.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import shutil
@@ -22,19 +23,21 @@ from tqdm.auto import tqdm
 from .. import nbgrader_api
 from ..course import open_course
 from ..errors import BadInput
+from ..i18n import LANGUAGES, edition, sources
 from ..messages import say
 from ..paths import Course
 from . import syllabus, units
 
-IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
+# Catalogues hold model answers in translation: they never reach students.
+IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", "locale")
 
 
-def rubric_cell(reflection) -> nbformat.NotebookNode:
+def rubric_cell(reflection, lang: str = "en") -> nbformat.NotebookNode:
     """A locked cell under a reflection showing its rubric, so students and formgrader see it."""
     gid = units.grade_id(reflection)
     points = units.nbgrader_meta(reflection).get("points", 0)
-    text = f"**{say('release.rubric', lang='en', question=gid, points=points)}**\n\n"
-    cell = nbformat.v4.new_markdown_cell(text + syllabus.rubric_table(reflection))
+    text = f"**{say('release.rubric', lang=lang, question=gid, points=points)}**\n\n"
+    cell = nbformat.v4.new_markdown_cell(text + syllabus.rubric_table(reflection, lang))
     cell.id = f"{gid}-rubric"
     cell.metadata["nbgrader"] = {
         "grade": False,
@@ -47,13 +50,13 @@ def rubric_cell(reflection) -> nbformat.NotebookNode:
     return cell
 
 
-def with_rubrics(nb) -> nbformat.NotebookNode:
+def with_rubrics(nb, lang: str = "en") -> nbformat.NotebookNode:
     """The unit notebook with a rubric cell after every reflection that has a rubric."""
     cells = []
     for cell in nb.cells:
         cells.append(cell)
         if cell.cell_type == "markdown" and units.is_graded(cell) and units.ailab_meta(cell).get("rubric"):
-            cells.append(rubric_cell(cell))
+            cells.append(rubric_cell(cell, lang))
     nb.cells = cells
     return nb
 
@@ -114,13 +117,54 @@ def copy_source(unit: units.Unit, course: Course) -> None:
     staging.rmdir()
 
 
-def release_unit(course: Course, unit: units.Unit, force: bool = False) -> str:
+def write_editions(course: Course, unit: units.Unit) -> None:
+    """Every language's source and student version of a released unit, from the English release.
+
+    The student versions are nbgrader's English release translated cell by
+    cell, so their cells, grade ids and points are nbgrader's own; checksums
+    are recomputed so nbgrader's Validate button accepts them.
+    """
+    english = nbformat.read(course.release(unit.id) / f"{unit.id}.ipynb", as_version=4)
+    for lang in LANGUAGES:
+        release_dir = course.edition(unit.id, lang, "release")
+        staging = release_dir.with_name(f".{unit.id}-new")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(course.release(unit.id), staging, ignore=IGNORE)
+        if lang != "en":
+            translated = sources.translated_unit(unit, lang)
+            source_nb = with_rubrics(copy.deepcopy(translated.notebook), lang)
+            source_dir = course.edition(unit.id, lang, "source")
+            shutil.rmtree(source_dir, ignore_errors=True)
+            shutil.copytree(translated.folder, source_dir, ignore=IGNORE)
+            nbformat.write(source_nb, source_dir / f"{unit.id}.ipynb")
+            translate = sources.Source(unit.id, unit.folder).translator(lang)
+            student = edition.translate_notebook(english, translate, unit.folder)
+            rubrics = {c.id: c for c in source_nb.cells if units.ailab_meta(c).get("derived")}
+            student.cells = [rubrics.get(c.id, c) for c in student.cells]
+            nbgrader_api.refresh_checksums(student)
+            if (translated.folder / "assets").is_dir():
+                shutil.copytree(translated.folder / "assets", staging / "assets", dirs_exist_ok=True)
+            nbformat.write(student, staging / f"{unit.id}.ipynb")
+        shutil.rmtree(release_dir, ignore_errors=True)
+        release_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging.rename(release_dir)
+
+
+def _use_language(course: Course, unit_id: str, lang: str) -> None:
+    """Put the class's language version in nbgrader's release folder (English is already there)."""
+    if lang != "en":
+        notebook = course.edition(unit_id, lang, "release") / f"{unit_id}.ipynb"
+        shutil.copy2(notebook, course.release(unit_id) / f"{unit_id}.ipynb")
+
+
+def release_unit(course: Course, unit: units.Unit, force: bool = False, lang: str = "en") -> str:
     """Release one unit; returns what happened ("released", "unchanged", "replaced")."""
     record = _record(course, unit.id)
     source_sha = fingerprint(unit.folder)
     previous = json.loads(record.read_text()) if record.is_file() else {}
     released = (course.release(unit.id) / f"{unit.id}.ipynb").is_file()
-    if released and previous.get("source_sha256") == source_sha and not force:
+    same = previous.get("source_sha256") == source_sha and previous.get("lang", "en") == lang
+    if released and same and not force:
         nbgrader_api.release_to_exchange(course, unit.id)
         return "unchanged"
     status = "released"
@@ -137,10 +181,13 @@ def release_unit(course: Course, unit: units.Unit, force: bool = False) -> str:
             status = "replaced"
     copy_source(unit, course)
     nbgrader_api.generate_assignment(course, unit.id)
+    write_editions(course, unit)
+    _use_language(course, unit.id, lang)
     nbgrader_api.release_to_exchange(course, unit.id)
     record.parent.mkdir(parents=True, exist_ok=True)
     notebook = course.release(unit.id) / f"{unit.id}.ipynb"
-    record.write_text(json.dumps({"source_sha256": source_sha, "release_sha256": _file_hash(notebook)}))
+    facts = {"source_sha256": source_sha, "release_sha256": _file_hash(notebook), "lang": lang}
+    record.write_text(json.dumps(facts))
     return status
 
 
@@ -149,13 +196,18 @@ def release(
     unit_ids: list[str] | None = None,
     db_url: str | None = None,
     force: bool = False,
+    lang: str = "en",
 ) -> Course:
-    """Student versions of the units via nbgrader, with a gradebook and an exchange that know them."""
+    """Student versions of the units via nbgrader, with a gradebook and an exchange that know them.
+
+    Every language's version is made; ``lang`` is the one students fetch from
+    the exchange (``ailab student --lang`` gives each student their own).
+    """
     selected = units.select(unit_ids)
     course = open_course(course_dir, create=True)
     course.root.mkdir(parents=True, exist_ok=True)
     nbgrader_api.write_config(course, db_url)
     for unit in tqdm(selected, desc="release", unit="unit", disable=len(selected) < 2, file=sys.stderr):
-        status = release_unit(course, unit, force)
+        status = release_unit(course, unit, force, lang)
         tqdm.write(say(f"release.{status}", unit=unit.id, path=course.release(unit.id)), file=sys.stderr)
     return course

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ..messages import say
 from . import units
 from .teaching import PROMPT
 from .units import Unit, ailab_meta, grade_id, is_graded, nbgrader_meta
@@ -21,7 +22,10 @@ def _row(*cells: object) -> str:
     return "| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |"
 
 
-def table(header: list[str], rows: list[list[object]]) -> str:
+def table(header: list[str], rows: list[list[object]], lang: str | None = None) -> str:
+    """A Markdown table; with ``lang`` the header holds message keys ("table.unit") to say in it."""
+    if lang is not None:
+        header = [say(f"table.{key}", lang=lang) for key in header]
     return "\n".join([_row(*header), _row(*["---"] * len(header)), *(_row(*r) for r in rows)])
 
 
@@ -35,8 +39,13 @@ def points_by_objective(unit: Unit) -> dict[str, float]:
     return totals
 
 
-def syllabus_table(all_units: list[Unit]) -> str:
-    vocab = units.vocabulary()
+def _goal(vocab: dict, goal: str, lang: str) -> str:
+    """English tables cite a goal by its code; others by its name in the language."""
+    return goal if lang == "en" else vocab["stage_goals"].get(goal, goal)
+
+
+def syllabus_table(all_units: list[Unit], lang: str = "en") -> str:
+    vocab = units.vocabulary(lang)
     rows = []
     for u in all_units:
         pts = points_by_objective(u)
@@ -49,11 +58,12 @@ def syllabus_table(all_units: list[Unit]) -> str:
                     u.meta["class_hours"],
                     f"{obj['id']}: {obj['text']}",
                     ", ".join(f"{c} {vocab['ai4k12'][c]}" for c in obj["ai4k12"]),
-                    ", ".join(obj["stage_goals"]),
+                    ", ".join(_goal(vocab, g, lang) for g in obj["stage_goals"]),
                     f"{pts.get(obj['id'], 0):g}",
                 ]
             )
-    return table(["Unit", "Title", "Tier", "Periods", "Objective", "AI4K12", "Stage goals", "Points"], rows)
+    header = ["unit", "title", "tier", "periods", "objective", "ai4k12", "stage_goals", "points"]
+    return table(header, rows, lang)
 
 
 def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
@@ -63,10 +73,10 @@ def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
     return hours
 
 
-def hours_table(all_units: list[Unit]) -> str:
-    tiers = units.vocabulary()["tiers"]
+def hours_table(all_units: list[Unit], lang: str = "en") -> str:
+    tiers = units.vocabulary(lang)["tiers"]
     rows = [[t, tiers[t], h, f"{TARGET_HOURS_PER_TIER}"] for t, h in hours_by_tier(all_units).items()]
-    return table(["Tier", "For", "Periods of 45 min", "Target per year"], rows)
+    return table(["tier", "for", "periods_45", "target"], rows, lang)
 
 
 def unit_label(unit: Unit) -> str:
@@ -74,43 +84,45 @@ def unit_label(unit: Unit) -> str:
     return f"{unit.id} · {unit.meta['tier']} · {unit.meta['title']}"
 
 
-def units_table(all_units: list[Unit]) -> str:
+def units_table(all_units: list[Unit], lang: str = "en") -> str:
     rows = [
         [u.id, u.meta["title"], u.meta["tier"], u.meta["class_hours"], f"{u.max_score:g}", u.meta["summary"]]
         for u in all_units
     ]
-    return table(["Unit", "Title", "Tier", "Periods", "Points", "What students do"], rows)
+    return table(["unit", "title", "tier", "periods", "points", "what_students_do"], rows, lang)
 
 
-def lesson_plan_table(unit: Unit) -> str:
-    rows = [[s["period"], s["phase"], s["minutes"], s["activity"]] for s in unit.meta["lesson_plan"]]
+def lesson_plan_table(unit: Unit, lang: str = "en") -> str:
+    phases = units.vocabulary(lang)["phase_names"]
+    rows = [[s["period"], phases[s["phase"]], s["minutes"], s["activity"]] for s in unit.meta["lesson_plan"]]
     homework = unit.meta.get("homework") or []
-    rows += [["after class", "homework", h["minutes"], h["activity"]] for h in homework]
-    return table(["Period", "Phase", "Minutes", "Activity"], rows)
+    after, work = say("table.after_class", lang=lang), say("table.homework", lang=lang)
+    rows += [[after, work, h["minutes"], h["activity"]] for h in homework]
+    return table(["period", "phase", "minutes", "activity"], rows, lang)
 
 
-def rubric_table(cell) -> str:
+def rubric_table(cell, lang: str = "en") -> str:
     rows = [[lvl["points"], lvl["level"], lvl["descriptor"]] for lvl in ailab_meta(cell)["rubric"]]
-    return table(["Points", "Level", "Descriptor"], rows)
+    return table(["points", "level", "descriptor"], rows, lang)
 
 
-def grading_table(unit: Unit) -> str:
+def grading_table(unit: Unit, lang: str = "en") -> str:
     rows = []
     for cell in unit.notebook.cells:
         if is_graded(cell):
             if units.is_test(cell):
-                kind = "auto, understanding" if ailab_meta(cell).get("understanding") else "auto"
+                kind = "auto_understanding" if ailab_meta(cell).get("understanding") else "auto"
             else:
-                kind = "by hand (rubric)"
+                kind = "by_hand"
             rows.append(
                 [
                     grade_id(cell),
                     nbgrader_meta(cell)["points"],
-                    kind,
+                    say(f"table.{kind}", lang=lang),
                     ", ".join(ailab_meta(cell).get("objectives", [])),
                 ]
             )
-    return table(["Grade id", "Points", "Graded", "Objectives"], rows)
+    return table(["grade_id", "points", "graded", "objectives"], rows, lang)
 
 
 def objectives_list(unit: Unit) -> str:
@@ -138,18 +150,22 @@ def _prompt_texts(unit: Unit) -> dict[str, str]:
     return out
 
 
-def teacher_notes(unit: Unit) -> str:
+def teacher_notes(unit: Unit, lang: str = "en") -> str:
     """重点, 难点, answers to the discussion prompts, common errors and plan B, as Markdown sections."""
     notes = unit.meta["teacher_notes"]
     asked = _prompt_texts(unit)
+
+    def heading(key: str) -> str:
+        return f"### {say(f'notes.{key}', lang=lang)}\n\n"
+
     parts = [
-        "### Key points (重点)\n\n" + "\n".join(f"- {p}" for p in notes["key_points"]),
-        "### Difficult points (难点)\n\n"
+        heading("key_points") + "\n".join(f"- {p}" for p in notes["key_points"]),
+        heading("difficult_points")
         + "\n".join(f"- **{d['point']}** {d['approach']}" for d in notes["difficult_points"]),
-        "### Answers to the discussion prompts\n\n"
+        heading("prompts")
         + "\n\n".join(f"{asked.get(p['id']) or p['id']}\n\n> {p['answer']}" for p in notes["prompts"]),
-        "### Common errors and what to say\n\n"
-        + table(["Students", "Say"], [[e["error"], e["say"]] for e in notes["common_errors"]]),
-        "### Plan B\n\n" + "\n".join(f"- {p}" for p in notes["plan_b"]),
+        heading("common_errors")
+        + table(["error", "say"], [[e["error"], e["say"]] for e in notes["common_errors"]], lang),
+        heading("plan_b") + "\n".join(f"- {p}" for p in notes["plan_b"]),
     ]
     return "\n\n".join(parts)

@@ -13,7 +13,7 @@ import re
 
 from .units import Unit, ailab_meta, grade_id, is_solution, nbgrader_meta
 
-PROMPT = re.compile(r"\*\*(Think|Talk|Discuss|Predict)\b")
+PROMPT = re.compile(r"\*\*(Think|Talk|Discuss|Predict|想一想|说一说|讨论|预测)\b")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s?%|(?<![\w.])\d+\.\d+(?![\w.])")
 # Not prose: fenced code, inline code, math, link and image targets, HTML tags, comments.
 NOT_PROSE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|<!--.*?-->|<[^>]*>", re.S)

@@ -31,8 +31,15 @@ def schema() -> dict:
 
 
 @cache
-def vocabulary() -> dict:
+def _vocabulary_file() -> dict:
     return json.loads(paths.VOCABULARY.read_text(encoding="utf-8"))
+
+
+def vocabulary(lang: str = "en") -> dict:
+    """The names of codes (strands, tiers, stage goals, AI4K12, phases) in one language."""
+    base = _vocabulary_file()
+    names = {k: v for k, v in base.items() if k not in ("zh_CN",)}
+    return {**names, **base.get(lang, {})} if lang != "en" else names
 
 
 def nbgrader_meta(cell) -> dict:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from .. import nbgrader_api, paths
 from ..checks import compare
+from ..i18n import LANGUAGES, SOURCE_LANGUAGE, sources
+from ..i18n import checks as translation_checks
 from . import dataflow, execute, probing, teaching, units
 from .units import Unit, ailab_meta, grade_id, is_graded, is_solution, nbgrader_meta
 
@@ -35,7 +37,11 @@ RESULT_MAKERS = (
     "authoring/probing.py",
     "authoring/units.py",
     "nbgrader_api.py",
+    "i18n/edition.py",
+    "i18n/segments.py",
+    "fonts.py",
 )
+TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -281,6 +287,9 @@ def _figure_problems(unit: Unit) -> list[Problem]:
 def _fingerprint(unit: Unit) -> str:
     """The cache key: the notebook, what it imports to check itself, and the code that judges it."""
     digest = hashlib.sha256(unit.path.read_bytes())
+    for lang in TRANSLATIONS:
+        catalog = paths.catalog(unit.folder, lang)
+        digest.update(catalog.read_bytes() if catalog.is_file() else b"")
     for name in CHECK_MACHINERY + RESULT_MAKERS:
         digest.update(name.encode())
         digest.update((paths.PACKAGE / name).read_bytes())
@@ -300,15 +309,42 @@ def execution_problems(unit: Unit) -> tuple[list[Problem], float]:
     variants = [] if solution.error else _near_miss_variants(unit)
     with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:  # each run is its own kernel process
         released = pool.submit(_release_problems, unit)
+        translated = {lang: pool.submit(_translation_run, unit, solution, lang) for lang in TRANSLATIONS}
         runs = pool.map(lambda v: probing.run(unit, v[0], allow_errors=True), variants)
         for k, ((_, tried), run) in enumerate(zip(variants, runs, strict=True), 1):
             out += _near_miss_verdicts(unit, run, tried, k)
         out += released.result()
+        for future in translated.values():
+            out += future.result()
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(
         json.dumps({"key": key, "seconds": solution.seconds, "problems": [p.__dict__ for p in out]})
     )
     return out, solution.seconds
+
+
+def _translation_run(unit: Unit, english: probing.ProbeRun, lang: str) -> list[Problem]:
+    """The translated solution must run, give every probe the English value, and draw no boxes for text."""
+    if english.error or translation_checks.unit_problems(unit, lang):
+        return []  # the English run or the catalogue is already reported
+    other = sources.translated_unit(unit, lang)
+    run = probing.run(other, copy.deepcopy(other.notebook))
+    where = f"{lang} edition"
+    if run.error:
+        what = f"the translated solution fails: {run.error}"
+        return [Problem(unit.id, where, what, "fix that cell's strings in the catalogue")]
+    out = [
+        Problem(unit.id, where, f"a figure draws text as empty boxes ({box})", "install fonts-wqy-microhei")
+        for box in dict.fromkeys(run.glyphs_missing)
+    ]
+    for index, report in english.tests.items():
+        values = [p.first for p in report.probes]
+        theirs = [p.first for p in run.tests[index].probes] if index in run.tests else None
+        if theirs != values:
+            what = f"{report.question}'s probes differ from the English run ({theirs} vs {values})"
+            fix = "a translated string reached the code: keep it in English"
+            out.append(Problem(unit.id, where, what, fix))
+    return out
 
 
 def _solution_problems(unit: Unit, run: probing.ProbeRun) -> list[Problem]:
@@ -464,7 +500,12 @@ def validate(unit_ids: list[str] | None = None, execute_notebooks: bool = True) 
     problems: list[Problem] = []
     for unit in selected:
         found = static_problems(unit, known)
+        for lang in TRANSLATIONS if not found else ():
+            found += [Problem(unit.id, *p) for p in translation_checks.unit_problems(unit, lang)]
         if execute_notebooks and not found:
             found += execution_problems(unit)[0]
         problems += found
+    if not unit_ids:
+        for lang in TRANSLATIONS:
+            problems += [Problem("book", *p) for p in translation_checks.page_problems(lang)]
     return problems

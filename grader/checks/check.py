@@ -49,24 +49,39 @@ def hit_stub(outcome: tuple[str, Any]) -> bool:
     return outcome[0] == "error" and outcome[1] == STUB_ERROR
 
 
-def verdict_text(question: str, index: int, spec: dict, outcome: tuple[str, Any], hidden: bool):
+def spec_language(probes) -> str | None:
+    """The language a check is written in, from its own hints and names (None if it has no words).
+
+    A Chinese notebook's checks carry Chinese hints, so they answer in Chinese
+    whatever the kernel's settings; an English notebook's answer in English.
+    """
+    words = " ".join(str(p.get("hint", "")) + str(p.get("name", "")) for p in probes if isinstance(p, dict))
+    if not words.strip():
+        return None
+    return "zh_CN" if any("\u4e00" <= ch <= "\u9fff" for ch in words) else "en"
+
+
+def verdict_text(
+    question: str, index: int, spec: dict, outcome: tuple[str, Any], hidden: bool, lang: str | None = None
+):
     """``None`` when the probe passes, else one line saying what went wrong."""
     kind, data = outcome
     label = spec.get("name") or spec["expr"]
     if hit_stub(outcome):  # the same line for every probe, public or hidden: callers drop repeats
-        return say("check.unanswered", question=question)
+        return say("check.unanswered", lang=lang, question=question)
     if kind == "error":
         if hidden:
-            return say("check.hidden_error", question=question, n=index + 1, error=data)
-        return say("check.error", question=question, label=label, error=data)
+            return say("check.hidden_error", lang=lang, question=question, n=index + 1, error=data)
+        return say("check.error", lang=lang, question=question, label=label, error=data)
     verdict = compare.judge(encode.decode(data), spec)
     if verdict.ok:
         return None
     if hidden:
-        return say("check.hidden_fail", question=question, n=index + 1)
-    line = say("check.fail", question=question, label=label, why=say(verdict.key, **verdict.params))
+        return say("check.hidden_fail", lang=lang, question=question, n=index + 1)
+    why = say(verdict.key, lang=lang, **verdict.params)
+    line = say("check.fail", lang=lang, question=question, label=label, why=why)
     hint = spec.get("hint")
-    return f"{line}\n   {say('check.hint', hint=hint)}" if hint else line
+    return f"{line}\n   {say('check.hint', lang=lang, hint=hint)}" if hint else line
 
 
 def unique(lines) -> list[str]:
@@ -91,8 +106,8 @@ class CellRun:
         stub = type(error) is NotImplementedError and not error.args
         return cls(result.execution_count, type(error).__name__, stub)
 
-    def label(self) -> str:
-        return say("check.cell", count=" " if self.count is None else self.count, error=self.error)
+    def label(self, lang: str | None = None) -> str:
+        return say("check.cell", lang=lang, count=" " if self.count is None else self.count, error=self.error)
 
 
 class CellLog:
@@ -147,23 +162,28 @@ def watch_cells() -> CellLog | None:
 
 
 CELLS = watch_cells()
+if CELLS is not None:  # a student's kernel: figures may carry Chinese text
+    from ..fonts import use_cjk_fonts
+
+    use_cjk_fonts()
 
 
 def report(question: str, probes: list[dict], outcomes: list, hidden: bool, cells: CellLog | None):
     """``(passed, text)`` for one check, warning when it may have judged code older than a failed run."""
+    lang = spec_language(probes)
     pairs = enumerate(zip(probes, outcomes, strict=True))
-    lines = unique(verdict_text(question, i, spec, outcome, hidden) for i, (spec, outcome) in pairs)
+    lines = unique(verdict_text(question, i, spec, outcome, hidden, lang) for i, (spec, outcome) in pairs)
     latest_is_stub = cells is not None and cells.latest is not None and cells.latest.stub
     if lines and latest_is_stub and any(kind == "error" for kind, _ in outcomes):
-        return False, say("check.unanswered", question=question)  # a top-level stub stopped the answer cell
+        return False, say("check.unanswered", lang=lang, question=question)  # a stub stopped the answer cell
     broken = cells.broken() if cells is not None else []
-    where = say("check.cell_separator").join(run.label() for run in broken)
+    where = say("check.cell_separator", lang=lang).join(run.label(lang) for run in broken)
     if lines:
-        note = [say("check.stale_fail", cells=where, n=len(broken))] if broken else []
+        note = [say("check.stale_fail", lang=lang, cells=where, n=len(broken))] if broken else []
         return False, "\n".join(lines + note)
     if broken:
-        return True, say("check.stale", question=question, cells=where, n=len(broken))
-    return True, say("check.pass", question=question, n=len(probes))
+        return True, say("check.stale", lang=lang, question=question, cells=where, n=len(broken))
+    return True, say("check.pass", lang=lang, question=question, n=len(probes))
 
 
 def check(question: str, probes: list[dict], *, hidden: bool = False) -> None:

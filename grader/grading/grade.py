@@ -27,10 +27,11 @@ from tqdm.auto import tqdm
 
 from .. import nbgrader_api
 from ..authoring import syllabus
-from ..authoring.units import grade_id, is_hand_graded, is_test
+from ..authoring.units import grade_id, is_hand_graded, is_test, nbgrader_meta
 from ..checks import checkspec
 from ..course import open_course, require_unit
 from ..errors import BadInput
+from ..i18n import LANGUAGES
 from ..messages import say
 from ..paths import Course
 from . import sanitize, submissions, unit_files
@@ -59,14 +60,16 @@ class SourceUnit:
     notebook: object
     questions: dict[str, Question]
     tests: dict[str, str]  # grade id -> test cell source, hidden tests included
+    locked: dict[str, str]  # grade id -> source of every locked cell (what a student may not change)
+    lang: str = "en"
 
     @property
     def grade_ids(self) -> set[str]:
         return {grade_id(c) for c in self.notebook.cells if grade_id(c)}
 
     @classmethod
-    def load(cls, course: Course, unit: str) -> SourceUnit:
-        path = course.source(unit) / f"{unit}.ipynb"
+    def load(cls, course: Course, unit: str, lang: str = "en") -> SourceUnit:
+        path = course.edition(unit, lang, "source") / f"{unit}.ipynb"
         if not path.exists():
             raise BadInput(say("course.unknown_unit", unit=unit), str(course.root), say("course.release_fix"))
         nb = nbformat.read(path, as_version=4)
@@ -76,7 +79,38 @@ class SourceUnit:
             for gid, src in tests.items()
             if (calls := checkspec.parse(src))
         }
-        return cls(nb, questions, tests)
+        locked = {grade_id(c): c.source for c in nb.cells if grade_id(c) and nbgrader_meta(c).get("locked")}
+        return cls(nb, questions, tests, locked, lang)
+
+
+class Editions:
+    """The unit's source in each language its submissions are written in, loaded when first needed.
+
+    Chinese and English versions share cells, grade ids, code and tests; only
+    their words differ. Each submission is restored and judged against the
+    version in its own language, so a Chinese notebook keeps its Chinese cells
+    and hints, and scores exactly what the same answers score in English.
+    """
+
+    def __init__(self, course: Course, unit: str) -> None:
+        self.course, self.unit = course, unit
+        self.loaded = {"en": SourceUnit.load(course, unit)}
+
+    @property
+    def english(self) -> SourceUnit:
+        return self.loaded["en"]
+
+    def of(self, nb) -> SourceUnit:
+        """The version a submission is written in (English when unsure, or when that version is missing)."""
+        meta = nb.get("metadata", {}).get("ailab", {}) if nb is not None else {}
+        lang = meta.get("lang") if isinstance(meta, dict) else None
+        if lang not in LANGUAGES or lang == "en":
+            return self.english
+        if lang not in self.loaded:
+            path = self.course.edition(self.unit, lang, "source") / f"{self.unit}.ipynb"
+            found = path.is_file()
+            self.loaded[lang] = SourceUnit.load(self.course, self.unit, lang) if found else self.english
+        return self.loaded[lang]
 
 
 def warm_modules(nb) -> list[str]:
@@ -110,6 +144,8 @@ def prepare(course: Course, unit: str, sub: Submission, source: SourceUnit):
             cell.source = source.tests[gid]
             cell.setdefault("outputs", [])
             cell.setdefault("execution_count", None)
+        elif gid in source.locked:  # nbgrader put back the English; the student's language stays
+            cell.source = source.locked[gid]
     return nb
 
 
@@ -173,8 +209,8 @@ def apply_results(nb, cells: list[dict], result: dict, source: SourceUnit) -> li
         if planned["kind"] == "probe":
             question = source.questions[grade_id(cell)]
             probes = record.get("probes") if isinstance(record, dict) else None
-            passed, lines = judge(question, probes, answer_outputs=previous)
-            cell.outputs = [nbformat.from_dict(o) for o in outputs(question, passed, lines)]
+            passed, lines = judge(question, probes, answer_outputs=previous, lang=source.lang)
+            cell.outputs = [nbformat.from_dict(o) for o in outputs(question, passed, lines, source.lang)]
             if not passed:
                 failed.append(question.grade_id)
             continue
@@ -250,7 +286,8 @@ def grade(
     start = time.perf_counter()
     course = open_course(course_dir)
     require_unit(course, unit)
-    source = SourceUnit.load(course, unit)
+    editions = Editions(course, unit)
+    source = editions.english
     max_score = nbgrader_api.max_score(course, unit)
     submissions.warn_overlooked(course, unit)
     found = submissions.find(course, unit)
@@ -274,16 +311,17 @@ def grade(
     try:
         with ThreadPoolExecutor(count) as executor:
             for sub in todo:
-                nb = _begin(course, unit, sub, source, rows, max_score)
+                own = editions.of(sub.nb)
+                nb = _begin(course, unit, sub, own, rows, max_score)
                 if nb is None:
                     bar.update()
                     continue
-                cells = plan(nb, source)
-                pending[executor.submit(pool.run, cells)] = (sub, nb, cells, time.perf_counter())
+                cells = plan(nb, own)
+                pending[executor.submit(pool.run, cells)] = (sub, nb, cells, time.perf_counter(), own)
                 while len(pending) >= 2 * count:
-                    _drain(pending, course, unit, source, rows, max_score, bar)
+                    _drain(pending, course, unit, rows, max_score, bar)
             while pending:
-                _drain(pending, course, unit, source, rows, max_score, bar)
+                _drain(pending, course, unit, rows, max_score, bar)
     finally:
         bar.close()
         pool.close()
@@ -307,10 +345,10 @@ def _begin(course, unit, sub, source, rows, max_score):
     return None
 
 
-def _drain(pending, course, unit, source, rows, max_score, bar) -> None:
+def _drain(pending, course, unit, rows, max_score, bar) -> None:
     done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
     for future in done:
-        sub, nb, cells, started = pending.pop(future)
+        sub, nb, cells, started, source = pending.pop(future)
         result = future.result()
         try:
             row = _finish(course, unit, source, sub, nb, cells, result, max_score)

@@ -190,6 +190,10 @@ def warm_up(modules: list[str]):
             importlib.import_module(name)
         except Exception:  # a missing optional library only costs speed
             pass
+    if "matplotlib" in sys.modules:
+        from grader.fonts import use_cjk_fonts
+
+        use_cjk_fonts()  # Chinese figure text in Chinese submissions
     return make_shell()
 
 

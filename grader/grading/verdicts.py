@@ -32,7 +32,7 @@ class Question:
 
 
 def judge(
-    question: Question, results: list | None, answer_outputs: list | None = None
+    question: Question, results: list | None, answer_outputs: list | None = None, lang: str | None = None
 ) -> tuple[bool, list[str]]:
     """Pass/fail and the student-safe lines explaining it (no hidden expected values).
 
@@ -41,14 +41,15 @@ def judge(
     question is simply unanswered, whatever name the probes missed.
     """
     if results is None or len(results) != len(question.probes):
-        return False, [say("grade.probe_missing", question=question.grade_id)]
+        return False, [say("grade.probe_missing", lang=lang, question=question.grade_id)]
     outcomes = [_readable(outcome) for outcome in results]
     if stopped_at_stub(answer_outputs) and any(kind == "error" for kind, _ in outcomes):
-        return False, [say("check.unanswered", question=question.grade_id)]
+        return False, [say("check.unanswered", lang=lang, question=question.grade_id)]
     lines = []
     hidden_index = 0
     for (probe, hidden), outcome in zip(question.probes, outcomes, strict=True):
-        lines.append(verdict_text(question.grade_id, hidden_index if hidden else 0, probe, outcome, hidden))
+        index = hidden_index if hidden else 0
+        lines.append(verdict_text(question.grade_id, index, probe, outcome, hidden, lang))
         hidden_index += hidden
     lines = unique(lines)
     return not lines, lines
@@ -72,9 +73,9 @@ def stopped_at_stub(outputs: list | None) -> bool:
     )
 
 
-def outputs(question: Question, passed: bool, lines: list[str]) -> list[dict]:
+def outputs(question: Question, passed: bool, lines: list[str], lang: str | None = None) -> list[dict]:
     """Test-cell outputs in nbformat: a stream when it passed, an error when not."""
     if passed:
-        text = say("check.pass", question=question.grade_id, n=len(question.probes)) + "\n"
+        text = say("check.pass", lang=lang, question=question.grade_id, n=len(question.probes)) + "\n"
         return [{"output_type": "stream", "name": "stdout", "text": text}]
     return [{"output_type": "error", "ename": "CheckFailed", "evalue": "\n".join(lines), "traceback": lines}]

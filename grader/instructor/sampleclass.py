@@ -15,6 +15,7 @@ import nbformat
 from ..authoring import units
 from ..authoring.units import ailab_meta, grade_id, is_solution, nbgrader_meta
 from ..course import open_course, require_unit
+from ..i18n import sources
 
 SAMPLES = ("correct", "partial", "empty", "wrong", "tamper", "looper")
 
@@ -87,15 +88,23 @@ def expected_auto_scores(unit: units.Unit) -> dict[str, float]:
     return {"correct": total, "empty": 0.0, "wrong": 0.0, "tamper": 0.0, "looper": total}
 
 
-def write_sample_class(unit_id: str, course_dir: Path | None = None) -> list[str]:
-    """Write the sample class into ``submitted/sample-<kind>/<unit>/``."""
+def write_sample_class(unit_id: str, course_dir: Path | None = None, lang: str = "en") -> list[str]:
+    """Write the sample class into ``submitted/sample-<kind>/<unit>/`` (``sample-zh-<kind>`` in Chinese).
+
+    The students work in the language's own student version, so English and
+    Chinese samples sit side by side in one class and are graded together.
+    """
     course = open_course(course_dir)
     require_unit(course, unit_id)
-    unit = units.get(unit_id)
-    release = nbformat.read(course.release(unit_id) / f"{unit_id}.ipynb", as_version=4)
+    unit = sources.translated_unit(units.get(unit_id), lang)
+    release_dir = course.edition(unit_id, lang, "release")
+    if not release_dir.is_dir():
+        release_dir = course.release(unit_id)
+    release = nbformat.read(release_dir / f"{unit_id}.ipynb", as_version=4)
+    prefix = "sample-" if lang == "en" else f"sample-{lang.split('_')[0]}-"
     students = []
     for kind, nb in samples(unit, release).items():
-        student = f"sample-{kind}"
+        student = f"{prefix}{kind}"
         folder = course.submitted(unit_id, student)
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / f"{unit_id}.ipynb")

@@ -3,6 +3,7 @@
 Deterministic: the data ship with scikit-learn, and the one split below uses the notebook's seeds.
 """
 
+import os
 from pathlib import Path
 import sys
 
@@ -13,6 +14,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
+LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
+OUT = HERE if LANG == "en" else HERE / LANG
+if LANG != "en":
+    from grader.fonts import use_cjk_fonts  # noqa: E402
+
+    use_cjk_fonts()
 sys.path.insert(0, str(HERE.parents[3]))  # the repository root, for `grader`
 from grader.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
@@ -47,7 +55,7 @@ def digit_grid(images, labels):
     draw_numbers(right, image, 16, "gray_r")
     right.set_title("What the computer gets: 64 numbers (0-16)")
     fig.tight_layout()
-    fig.savefig(HERE / "digit_grid.png", dpi=DPI)
+    fig.savefig(OUT / "digit_grid.png", dpi=DPI)
     plt.close(fig)
 
 
@@ -63,12 +71,12 @@ def colour_grids():
     axes[0].set_yticks(range(5))
     axes[0].set_xlabel("column")
     axes[0].set_ylabel("row")
-    for ax, channel, name, cmap in zip(axes[1:], range(3), ("Red", "Green", "Blue"),
-                                       ("Reds", "Greens", "Blues")):
+    titles = ("Red grid (0-255)", "Green grid (0-255)", "Blue grid (0-255)")
+    for ax, channel, title, cmap in zip(axes[1:], range(3), titles, ("Reds", "Greens", "Blues")):
         draw_numbers(ax, picture[:, :, channel], 255, cmap)
-        ax.set_title(f"{name} grid (0-255)")
+        ax.set_title(title)
     fig.suptitle("A colour image is three grids of numbers: red, green and blue")
-    fig.savefig(HERE / "colour_grids.png", dpi=DPI)
+    fig.savefig(OUT / "colour_grids.png", dpi=DPI)
     plt.close(fig)
 
 
@@ -91,7 +99,7 @@ def five_neighbours(images, labels):
         ax.set_yticks([])
     fig.suptitle("An image and its 5 nearest neighbours among the other 1,796 images")
     fig.tight_layout()
-    fig.savefig(HERE / "five_neighbours.png", dpi=DPI)
+    fig.savefig(OUT / "five_neighbours.png", dpi=DPI)
     plt.close(fig)
 
 
@@ -119,7 +127,7 @@ def three_piles(images, labels):
     ax.axis("off")
     ax.set_title(f"The {left:,} handwritten digits, dealt into three piles", fontsize=12)
     fig.tight_layout()
-    fig.savefig(HERE / "three_piles.png", dpi=DPI)
+    fig.savefig(OUT / "three_piles.png", dpi=DPI)
     plt.close(fig)
 
 
@@ -129,5 +137,5 @@ if __name__ == "__main__":
     colour_grids()
     five_neighbours(images, labels)
     three_piles(images, labels)
-    for png in sorted(HERE.glob("*.png")):
+    for png in sorted(OUT.glob("*.png")):
         print(f"{png.name}: {png.stat().st_size // 1024} KB")

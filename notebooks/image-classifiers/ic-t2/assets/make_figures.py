@@ -4,6 +4,7 @@ Deterministic: fixed image indices, fixed seed, no training. Needs only the
 project's shapes28 data (grader.datasets), numpy, torch, torchvision, matplotlib.
 """
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +19,13 @@ from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from grader.datasets import load_shapes28  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
+LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
+OUT = HERE if LANG == "en" else HERE / LANG
+if LANG != "en":
+    from grader.fonts import use_cjk_fonts  # noqa: E402
+
+    use_cjk_fonts()
 plt.rcParams.update({"font.size": 10, "savefig.dpi": 100})
 
 
@@ -48,7 +56,7 @@ def shifts_figure(data):
     axes[1, 0].set_ylabel("tilted camera")
     fig.suptitle("The same heart, photographed in a different room")
     fig.tight_layout()
-    fig.savefig(HERE / "shifts.png")
+    fig.savefig(OUT / "shifts.png")
     plt.close(fig)
 
 
@@ -69,7 +77,7 @@ def plus_cross_figure(data):
         ax.set_yticks([])
     fig.suptitle("Too much rotation changes the label: a tilted plus is a cross")
     fig.tight_layout()
-    fig.savefig(HERE / "plus_is_cross.png")
+    fig.savefig(OUT / "plus_is_cross.png")
     plt.close(fig)
 
 
@@ -103,7 +111,7 @@ def mlp_figure():
     ax.set_yticks([])
     ax.set_title("A small neural network: pixels -> hidden neurons -> class scores")
     fig.tight_layout()
-    fig.savefig(HERE / "mlp_diagram.png")
+    fig.savefig(OUT / "mlp_diagram.png")
     plt.close(fig)
 
 
@@ -113,7 +121,7 @@ def main():
     shifts_figure(data)
     plus_cross_figure(data)
     mlp_figure()
-    for png in sorted(HERE.glob("*.png")):
+    for png in sorted(OUT.glob("*.png")):
         print(f"{png.name}: {png.stat().st_size / 1024:.0f} KB")
 
 

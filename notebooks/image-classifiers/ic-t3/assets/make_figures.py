@@ -5,6 +5,7 @@ ideas (no trained model is needed), so the student edition of the book, which
 is not executed, still shows them.
 """
 
+import os
 from pathlib import Path
 
 import matplotlib
@@ -14,6 +15,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
+LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
+OUT = HERE if LANG == "en" else HERE / LANG
+if LANG != "en":
+    from grader.fonts import use_cjk_fonts  # noqa: E402
+
+    use_cjk_fonts()
 plt.rcParams.update({"font.size": 10, "savefig.dpi": 100})
 
 
@@ -104,8 +112,8 @@ def reliability_idea(path):
 
 
 if __name__ == "__main__":
-    fgsm_step(HERE / "fgsm_step.png")
-    fgsm_pixels(HERE / "fgsm_pixels.png")
-    reliability_idea(HERE / "reliability_idea.png")
-    for p in sorted(HERE.glob("*.png")):
+    fgsm_step(OUT / "fgsm_step.png")
+    fgsm_pixels(OUT / "fgsm_pixels.png")
+    reliability_idea(OUT / "reliability_idea.png")
+    for p in sorted(OUT.glob("*.png")):
         print(p.name, p.stat().st_size // 1024, "KB")

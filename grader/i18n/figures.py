@@ -1,0 +1,56 @@
+"""The static figures of a unit in another language: its ``assets/make_figures.py``, translated and run.
+
+The script's titles and labels are pieces of the unit's catalogue (context
+``figures``); the translated script runs with ``AILAB_FIGURES_LANG`` set, so it
+draws into ``assets/<lang>/``, with a CJK font. The notebooks then show those
+pictures in place of the English ones.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import BuildFailed
+from . import catalog, segments
+from .edition import Translator
+
+CONTEXT = "figures"
+
+
+def script(folder: Path) -> Path:
+    return folder / "assets" / "make_figures.py"
+
+
+def pieces(folder: Path) -> list[catalog.Piece]:
+    path = script(folder)
+    if not path.is_file():
+        return []
+    source = path.read_text(encoding="utf-8")
+    frozen = segments.frozen_values([source])
+    found = segments.code_pieces(source, frozen, readers=False)
+    return catalog.unique([catalog.Piece(CONTEXT, p.text, "figure string", n) for n, p in enumerate(found)])
+
+
+def draw(folder: Path, translate: Translator) -> Path:
+    """Run the translated figure script; returns the folder of pictures it drew."""
+    path = script(folder)
+    source = path.read_text(encoding="utf-8")
+    text = translate.code(CONTEXT, source, segments.frozen_values([source]), readers=False)
+    out = path.parent / translate.lang
+    out.mkdir(exist_ok=True)
+    temporary = path.with_name(f".make_figures.{translate.lang}.py")
+    temporary.write_text(text, encoding="utf-8")
+    try:
+        env = {**os.environ, "AILAB_FIGURES_LANG": translate.lang}
+        done = subprocess.run([sys.executable, str(temporary)], env=env, capture_output=True, text=True)
+    finally:
+        temporary.unlink(missing_ok=True)
+    boxes = [line for line in done.stderr.splitlines() if "missing from font" in line]
+    if done.returncode != 0 or boxes:
+        last = (boxes or done.stderr.strip().splitlines() or ["no output"])[-1]
+        fix = "install fonts-wqy-microhei" if boxes else "fix the figure strings in the catalogue"
+        raise BuildFailed(f"the translated figure script failed: {last.strip()}", str(path), fix)
+    return out
