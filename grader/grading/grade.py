@@ -17,7 +17,7 @@ import queue
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -62,6 +62,7 @@ class SourceUnit:
     tests: dict[str, str]  # grade id -> test cell source, hidden tests included
     locked: dict[str, str]  # grade id -> source of every locked cell (what a student may not change)
     lang: str = "en"
+    blank: dict[str, str] = field(default_factory=dict)  # answer cell -> checksum of its unanswered form
 
     @property
     def grade_ids(self) -> set[str]:
@@ -80,7 +81,11 @@ class SourceUnit:
             if (calls := checkspec.parse(src))
         }
         locked = {grade_id(c): c.source for c in nb.cells if grade_id(c) and nbgrader_meta(c).get("locked")}
-        return cls(nb, questions, tests, locked, lang)
+        blank = {}
+        if lang != "en":  # nbgrader knows English checksums; an untouched translated stub is unanswered too
+            student = nbformat.read(course.edition(unit, lang, "release") / f"{unit}.ipynb", as_version=4)
+            blank = {grade_id(c): nbgrader_meta(c)["checksum"] for c in student.cells if is_hand_graded(c)}
+        return cls(nb, questions, tests, locked, lang, blank)
 
 
 class Editions:
@@ -146,6 +151,8 @@ def prepare(course: Course, unit: str, sub: Submission, source: SourceUnit):
             cell.setdefault("execution_count", None)
         elif gid in source.locked:  # nbgrader put back the English; the student's language stays
             cell.source = source.locked[gid]
+        if gid in source.blank:
+            cell.metadata["nbgrader"]["checksum"] = source.blank[gid]
     return nb
 
 
