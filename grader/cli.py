@@ -67,10 +67,10 @@ def _book(edition: str = "student", lang: str = "en") -> int:
     return 0
 
 
-def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False) -> int:
+def _lab(course: Path | None = None, port: int = 8888, no_browser: bool = False, lang: str = "en") -> int:
     from .deploy.lab import lab
 
-    return lab(course, port, no_browser)
+    return lab(course, port, no_browser, lang)
 
 
 def _student(
@@ -79,10 +79,11 @@ def _student(
     student: str | None = None,
     port: int = 8888,
     no_browser: bool = False,
+    lang: str | None = None,
 ) -> int:
     from .deploy.workspace import student_lab
 
-    return student_lab(workspace, course, student, port, no_browser)
+    return student_lab(workspace, course, student, port, no_browser, lang)
 
 
 def _handin(unit: str, workspace: Path | None = None) -> int:
@@ -157,8 +158,12 @@ COMMANDS = {
     ),
     "release": (_release, "make student versions and the gradebook (nbgrader)", {"units": "*", "lang": LANG}),
     "book": (_book, "build the Jupyter Book", {"edition": ("student", "instructor", "both"), "lang": LANGS}),
-    "lab": (_lab, "start the instructor's JupyterLab on the course folder (with formgrader)", {}),
-    "student": (_student, "start a student's JupyterLab on their own copies of the released units", {}),
+    "lab": (_lab, "start the instructor's JupyterLab on the course folder (with formgrader)", {"lang": LANG}),
+    "student": (
+        _student,
+        "start a student's JupyterLab on their own copies of the released units",
+        {"lang": LANG},
+    ),
     "handin": (_handin, "pack a student's notebook as a zip to upload (ailab collect accepts it)", {}),
     "grade": (_grade, "grade every submission of a unit", {}),
     "collect": (_collect, "bring zips, folders or notebooks of submissions into the course", {"paths": "*"}),

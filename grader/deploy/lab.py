@@ -34,9 +34,11 @@ INSTRUCTOR_SERVER_EXTENSIONS = (
 )
 
 
-def command(root: Path, port: int, no_browser: bool) -> list[str]:
+def command(root: Path, port: int, no_browser: bool, settings: Path | None = None) -> list[str]:
     """The JupyterLab command line, rooted at ``root`` and nowhere above it."""
     cmd = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}", f"--port={port}"]
+    if settings is not None:
+        cmd.append(f"--LabApp.app_settings_dir={settings}")
     if no_browser:
         cmd.append("--no-browser")
     if os.geteuid() == 0:  # containers and CI run as root; Jupyter refuses that unless told
@@ -55,6 +57,21 @@ def student_config_dir(workspace: Path) -> Path:
     return config
 
 
+def language_settings(folder: Path, lang: str) -> Path | None:
+    """A JupyterLab settings folder whose defaults choose ``lang`` for the interface (None for English).
+
+    These are defaults ("overrides.json"), so a language a user picked in
+    Settings → Language still wins. The Chinese interface comes from the
+    jupyterlab-language-pack-zh-CN package; nbgrader's own panels stay English.
+    """
+    if lang == "en":
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    choice = {"@jupyterlab/translation-extension:plugin": {"locale": lang}}
+    (folder / "overrides.json").write_text(json.dumps(choice, indent=2), encoding="utf-8")
+    return folder
+
+
 def _die_with_parent() -> None:
     """In the child before exec: ask Linux to send SIGTERM when ailab dies, however it dies."""
     try:
@@ -63,11 +80,17 @@ def _die_with_parent() -> None:
         pass
 
 
-def start(root: Path, port: int, no_browser: bool, env: dict[str, str] | None = None) -> int:
+def start(
+    root: Path,
+    port: int,
+    no_browser: bool,
+    env: dict[str, str] | None = None,
+    settings: Path | None = None,
+) -> int:
     """Run JupyterLab in ``root`` until it stops; stopping ailab stops it too."""
     execute.kernel_env()
     proc = subprocess.Popen(
-        command(root, port, no_browser),
+        command(root, port, no_browser, settings),
         cwd=root,  # nbgrader reads nbgrader_config.py from the server's folder
         env={**os.environ, **(env or {})},
         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
@@ -85,8 +108,9 @@ def start(root: Path, port: int, no_browser: bool, env: dict[str, str] | None = 
                 proc.kill()
 
 
-def lab(course_dir: Path | None = None, port: int = 8888, no_browser: bool = False) -> int:
-    """Start the instructor's JupyterLab in the course folder, with formgrader."""
+def lab(course_dir: Path | None = None, port: int = 8888, no_browser: bool = False, lang: str = "en") -> int:
+    """Start the instructor's JupyterLab in the course folder, with formgrader, in ``lang``."""
     course = open_course(course_dir)
     print(say("lab.instructor", root=course.root), file=sys.stderr)
-    return start(course.root, port, no_browser)
+    settings = language_settings(course.root / ".ailab" / "lab-settings" / lang, lang)
+    return start(course.root, port, no_browser, {"AILAB_LANG": lang}, settings)

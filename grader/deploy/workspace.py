@@ -73,9 +73,13 @@ def load(workspace: Path | None) -> Workspace:
 
 
 def prepare(
-    workspace: Path | None, course_dir: Path | None, student: str | None
+    workspace: Path | None, course_dir: Path | None, student: str | None, lang: str | None = None
 ) -> tuple[Workspace, list[str]]:
-    """Create or update a workspace; returns it and the units newly copied in."""
+    """Create or update a workspace; returns it and the units newly copied in.
+
+    ``lang`` picks the language of the units copied in now (default: the one
+    the teacher released); copies the student already has are never replaced.
+    """
     root = Path(workspace or paths.student_workspace()).resolve()
     previous = load(root) if (root / SETTINGS).is_file() else None
     student = _check_student(student or (previous.student if previous else ""))
@@ -89,6 +93,8 @@ def prepare(
     added = []
     for unit_id in released_units(course):
         released = course.release(unit_id)
+        if lang is not None and course.edition(unit_id, lang, "release").is_dir():
+            released = course.edition(unit_id, lang, "release")
         target = root / unit_id
         if released.is_dir() and not target.exists():
             shutil.copytree(released, target)
@@ -108,14 +114,17 @@ def student_lab(
     student: str | None = None,
     port: int = 8888,
     no_browser: bool = False,
+    lang: str | None = None,
 ) -> int:
-    """The student's JupyterLab: their workspace only, no instructor menus."""
-    space, added = prepare(workspace, course, student)
+    """The student's JupyterLab: their workspace only, no instructor menus, in ``lang`` if given."""
+    space, added = prepare(workspace, course, student, lang)
     print(say("workspace.ready", root=space.root, student=space.student), file=sys.stderr)
     for unit_id in added:
         print(say("workspace.added", unit=unit_id), file=sys.stderr)
     config = lab.student_config_dir(space.root)
-    return lab.start(space.root, port, no_browser, env={"JUPYTER_CONFIG_DIR": str(config)})
+    env = {"JUPYTER_CONFIG_DIR": str(config), **({"AILAB_LANG": lang} if lang else {})}
+    settings = lab.language_settings(config / "lab-settings", lang or "en")
+    return lab.start(space.root, port, no_browser, env=env, settings=settings)
 
 
 def handin(unit: str, workspace: Path | None = None) -> Path:

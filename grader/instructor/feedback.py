@@ -12,7 +12,9 @@ from .. import nbgrader_api
 from ..course import open_course, require_unit
 from ..errors import BadInput
 from ..grading import unit_files
+from ..i18n import LANGUAGES
 from ..messages import say
+from . import feedback_style
 
 
 def feedback(unit: str, course_dir: Path | None = None, allow_ungraded: bool = False) -> list[Path]:
@@ -41,9 +43,11 @@ def feedback(unit: str, course_dir: Path | None = None, allow_ungraded: bool = F
         )
     written = []
     for student, path in zip(students, graded, strict=True):
-        html = nbgrader_api.feedback_html(course, unit, student, nbformat.read(path, as_version=4))
+        nb = nbformat.read(path, as_version=4)
+        lang = submission_language(nb)
+        html = feedback_style.in_language(nbgrader_api.feedback_html(course, unit, student, nb), lang)
         if student in awaiting:
-            html = _mark_awaiting(html, awaiting[student])
+            html = _mark_awaiting(html, awaiting[student], lang)
         target = course.feedback(unit, student) / f"{unit}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         unit_files.copy_beside(course, unit, target.parent)
@@ -56,12 +60,19 @@ def feedback(unit: str, course_dir: Path | None = None, allow_ungraded: bool = F
     return written
 
 
-def _mark_awaiting(html: str, cells: list[str]) -> str:
+def submission_language(nb) -> str:
+    """The language a student worked in, as their notebook says (English if it says nothing usable)."""
+    meta = nb.get("metadata", {}).get("ailab", {})
+    lang = meta.get("lang") if isinstance(meta, dict) else None
+    return lang if lang in LANGUAGES else "en"
+
+
+def _mark_awaiting(html: str, cells: list[str], lang: str = "en") -> str:
     """A notice at the top of the page: these answers are not graded yet, so the total is not final."""
     notice = (
         '<div class="ailab-awaiting" role="note" style="margin:1em auto;max-width:60em;padding:.8em 1em;'
         'border:2px solid #b8860b;background:#fff8e1;font-size:1.1em">'
-        f"{escape(say('feedback.page_awaiting', cells=', '.join(cells)))}</div>"
+        f"{escape(say('feedback.page_awaiting', lang=lang, cells=', '.join(cells)))}</div>"
     )
     head, sep, rest = html.partition("<body>")
     return head + sep + notice + rest if sep else notice + html

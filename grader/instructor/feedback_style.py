@@ -7,6 +7,8 @@ long check messages ran off the right edge of their box.
 
 import re
 
+from ..messages import say
+
 CSS = """
 /* ailab: tables students fill in (e.g. the ethical matrix) */
 .rendered_html table {
@@ -71,3 +73,30 @@ def inline_table_styles(html: str) -> str:
         return f'<{tag}{attrs} style="{css}"{end}>'
 
     return TAG.sub(style, html)
+
+
+# The words of nbgrader's feedback template, as (pattern, message key): a Chinese page reads as Chinese.
+TEMPLATE_WORDS = (
+    (r"\(Score: (-?[\d.]+) / ([\d.]+)\)", "feedback.tpl.score_paren"),
+    (r"\(Score: -([\d.]+)\)", "feedback.tpl.penalty_paren"),
+    (r"Score: (-?[\d.]+) / ([\d.]+)", "feedback.tpl.score"),
+    (r">Test cell<", "feedback.tpl.test_cell"),
+    (r">Coding free-response<", "feedback.tpl.coding"),
+    (r">Written response<", "feedback.tpl.written"),
+    (r">Comment<", "feedback.tpl.comment"),
+    (r"Late submission penalty", "feedback.tpl.late"),
+    (r"\(Top\)", "feedback.tpl.top"),
+    (r"Student's answer", "feedback.tpl.answer"),
+    (r"Grade cell: ", "feedback.tpl.grade_cell"),
+    (r"<b>Comments:</b>", "feedback.tpl.comments"),
+)
+
+
+def in_language(html: str, lang: str) -> str:
+    """nbgrader's feedback page with its own labels said in ``lang`` and the page marked as that language."""
+    if lang == "en":
+        return html
+    for pattern, key in TEMPLATE_WORDS:
+        html = re.sub(pattern, lambda m, key=key: say(key, lang=lang, g=m.groups()), html)
+    tag = lang.replace("_", "-")
+    return html.replace("<html>", f'<html lang="{tag}">', 1)
