@@ -99,6 +99,11 @@ class Course:
         return self.private(unit) / "editions" / lang / part / unit
 
 
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the repository when inside it."""
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
 def catalog(folder: Path, lang: str) -> Path:
     """The gettext catalogue beside a unit (or the book's pages, or instructors/) for one language."""
     return folder / "locale" / f"{lang}.po"

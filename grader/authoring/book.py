@@ -224,9 +224,10 @@ def _banner(edition: str, lang: str) -> str:
     return f'<p class="ailab-edition-instructor">{banner}</p>' if edition == "instructor" else ""
 
 
-def _config(edition: str, lang: str) -> dict:
+def _config(edition: str, lang: str, root: Path) -> dict:
     execute_mode = "cache" if edition == "instructor" else "off"
     other = next(o for o in LANGUAGES if o != lang)
+    search = {"dict": str(root / "search-words.txt")} if lang == "zh_CN" else {}
     return {
         "title": say("book.title", lang=lang, edition=say(f"book.edition.{edition}", lang=lang)),
         "author": "AI Literacy Lab",
@@ -261,6 +262,7 @@ def _config(edition: str, lang: str) -> dict:
                 "mathjax_path": "../mathjax/tex-chtml.js",
                 # Sphinx's Chinese search splits words with jieba, so 混淆矩阵 finds its pages.
                 "language": lang,
+                "html_search_options": search,
                 "ailab_other_language": {
                     "label": say("book.other_language", lang=lang),
                     "site": paths.book_html(edition, other).name,
@@ -318,7 +320,9 @@ def stage(edition: str, lang: str = "en") -> Path:
     toc = {"format": "jb-book", "root": "intro", "parts": parts}
     if _write(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)):
         _forget_read_pages(root)
-    _write(root / "_config.yml", yaml.safe_dump(_config(edition, lang), sort_keys=False, allow_unicode=True))
+    _write(root / "search-words.txt", glossary.segmenter_words())
+    config = yaml.safe_dump(_config(edition, lang, root), sort_keys=False, allow_unicode=True)
+    _write(root / "_config.yml", config)
     shutil.rmtree(root / "_static" / "mathjax", ignore_errors=True)
     _copy_mathjax(root / "_extra" / "mathjax")
     return root

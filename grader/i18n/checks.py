@@ -29,7 +29,7 @@ def _short(text: str) -> str:
 def catalog_problems(source: sources.Source, lang: str) -> list[tuple[str, str, str]]:
     """Missing, out-of-date and leftover entries, dropped numbers and glossary slips of one catalogue."""
     path = source.catalog(lang)
-    where_file = path.relative_to(paths.REPO)
+    where_file = paths.shown(path)
     out = []
     for problem in catalog.problems(path, source.pieces()):
         refresh = f"run `ailab translate {source.name} --lang {lang}`"
@@ -62,7 +62,7 @@ def unit_problems(unit: units.Unit, lang: str) -> list[tuple[str, str, str]]:
                 (
                     f"{lang} {english.id}",
                     "the translated code is not the same program as the English (a quote or a field changed)",
-                    f"fix that cell's strings in {source.catalog(lang).relative_to(paths.REPO)}",
+                    f"fix that cell's strings in {paths.shown(source.catalog(lang))}",
                 )
             )
     for figure in translated.figures:

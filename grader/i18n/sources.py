@@ -48,13 +48,13 @@ class Source:
         return catalog.notebook_pieces(units.get(self.name).notebook) + figures.pieces(self.folder)
 
     def fix(self, lang: str) -> str:
-        where = self.catalog(lang).relative_to(paths.REPO)
+        where = paths.shown(self.catalog(lang))
         return (
             f"run `ailab translate {self.name} --lang {lang}`, then finish {where} (Poedit or any .po editor)"
         )
 
     def translator(self, lang: str) -> Translator:
-        where = str(self.catalog(lang).relative_to(paths.REPO))
+        where = paths.shown(self.catalog(lang))
         return Translator(catalog.translations(self.catalog(lang)), lang, where, self.fix(lang))
 
 

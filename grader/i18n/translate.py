@@ -11,7 +11,7 @@ def refresh(names: list[str] | None, lang: str) -> list[str]:
     lines = []
     for source in sources.sources(names):
         result = catalog.refresh(source.catalog(lang), source.pieces(), lang)
-        where = source.catalog(lang).relative_to(paths.REPO)
+        where = paths.shown(source.catalog(lang))
         lines.append(
             f"{where}: {result.kept} translated, {result.fuzzy} to revise (fuzzy), "
             f"{result.new} to translate, {result.dropped} dropped"
