@@ -18,20 +18,22 @@ install: $(STAMP)
 demo: install
 	@test -n "$(UNITS)" || { echo "make demo: no units found (see the error above)"; exit 1; }
 	$(BIN)/ailab validate
-	$(BIN)/ailab book --edition both
+	$(BIN)/ailab book --edition both --lang both
 	$(BIN)/ailab release --course $(COURSE)
 	for unit in $(UNITS); do \
 	  $(BIN)/ailab sample $$unit --course $(COURSE) && \
+	  $(BIN)/ailab sample $$unit --course $(COURSE) --lang zh_CN && \
 	  $(BIN)/ailab grade $$unit --course $(COURSE) --cell-timeout 30 && \
 	  $(BIN)/ailab feedback $$unit --course $(COURSE) --allow-ungraded || exit 1; \
 	done
 	$(BIN)/ailab export --course $(COURSE)
 	@echo
-	@echo "Student book:     build/site-student/index.html"
-	@echo "Instructor book:  build/site-instructor/index.html"
+	@echo "Student book:     build/site-student/index.html   (中文: build/site-student-zh_CN/index.html)"
+	@echo "Instructor book:  build/site-instructor/index.html (中文: build/site-instructor-zh_CN/index.html)"
 	@echo "Course folder:    $(COURSE)/ (release/, submitted/, autograded/, feedback/, gradebook.db)"
 	@echo "Grades:           $(COURSE)/reports/<unit>/grades.csv and $(COURSE)/grades.csv"
-	@echo "JupyterLab:       make lab"
+	@echo "Sample classes:   sample-<kind> in English, sample-zh-<kind> in Chinese, graded together"
+	@echo "JupyterLab:       make lab   (in Chinese: .venv/bin/ailab lab --course $(COURSE) --lang zh_CN)"
 
 test: install
 	$(BIN)/ruff check grader tests benchmarks

@@ -320,7 +320,8 @@ def stage(edition: str, lang: str = "en") -> Path:
     toc = {"format": "jb-book", "root": "intro", "parts": parts}
     if _write(root / "_toc.yml", yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)):
         _forget_read_pages(root)
-    _write(root / "search-words.txt", glossary.segmenter_words())
+    if _write(root / "search-words.txt", glossary.segmenter_words()):
+        _forget_read_pages(root)  # every page's words are split again, so search finds the new terms
     config = yaml.safe_dump(_config(edition, lang, root), sort_keys=False, allow_unicode=True)
     _write(root / "_config.yml", config)
     shutil.rmtree(root / "_static" / "mathjax", ignore_errors=True)
@@ -345,6 +346,7 @@ def _forget_read_pages(root: Path) -> None:
     pages whose navigation lists them, which would keep showing the old names.
     """
     shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
+    (root / "_build" / "html" / "searchindex.js").unlink(missing_ok=True)
 
 
 def build(edition: str = "student", lang: str = "en") -> Path:

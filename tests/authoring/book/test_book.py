@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from grader.authoring import book, teaching, units
+from grader.messages import say
 from tests.browser import Watcher, browser, serve
 
 # Any of nbgrader's delimiters, however the line is commented.
@@ -213,14 +214,15 @@ def test_each_edition_says_which_it_is(sites, chrome, edition):
             page.goto(f"{base}/{path}", wait_until="networkidle")
             banners = page.locator(".bd-header-announcement")
             if edition == "instructor":
-                assert banners.inner_text().strip() == book.BANNER, path
-                assert "do not share" in book.BANNER.lower() and banners.is_visible()
+                banner = say("book.banner", lang="en")
+                assert banners.inner_text().strip() == banner, path
+                assert "do not share" in banner.lower() and banners.is_visible()
             else:
                 assert banners.count() == 0, path
 
 
 def test_a_changed_table_of_contents_makes_sphinx_reread_the_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(book.paths, "book_dir", lambda edition: tmp_path / f"book-{edition}")
+    monkeypatch.setattr(book.paths, "book_dir", lambda edition, lang="en": tmp_path / f"book-{edition}")
     saved = tmp_path / "book-student" / "_build" / ".doctrees"
     book.stage("student")
     saved.mkdir(parents=True)
