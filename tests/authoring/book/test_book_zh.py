@@ -14,6 +14,7 @@ from grader.messages import say
 from tests.browser import Watcher, browser, serve
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+HREFS = "els => els.map(e => e.getAttribute('href'))"
 SHOTS = Path(os.environ.get("AILAB_SCREENSHOTS", "/tmp/ailab-screenshots"))
 
 
@@ -41,11 +42,11 @@ def test_searching_a_chinese_term_finds_its_unit(sites, chrome):
     with serve(root) as base:
         page, watcher = _open(chrome, f"{base}/site-student-zh_CN/search.html?q=混淆矩阵")
         page.wait_for_selector("#search-results li a", timeout=30_000)
-        found = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        found = page.eval_on_selector_all("#search-results li a", HREFS)
         assert any("units/ic-t1/ic-t1" in href for href in found), found
         page.goto(f"{base}/site-student-zh_CN/search.html?q=对抗样本", wait_until="networkidle")
         page.wait_for_selector("#search-results li a", timeout=30_000)
-        found = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.getAttribute('href'))")
+        found = page.eval_on_selector_all("#search-results li a", HREFS)
         assert any("units/ic-t3/ic-t3" in href for href in found), found
         assert watcher.outside == [] and watcher.errors == []
 
