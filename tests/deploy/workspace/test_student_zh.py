@@ -33,7 +33,8 @@ def _answers(path: Path) -> None:
 def test_a_chinese_student_lab_answers_in_chinese(course_copy, tmp_path):
     space = tmp_path / "lihua"
     args = ("student", "--course", str(course_copy.root), "--student", "李华", "--workspace", str(space))
-    with jupyterlab(*args, "--lang", "zh_CN", cwd=tmp_path, log=tmp_path / "lab.log") as base, browser() as chrome:  # noqa: E501
+    log = tmp_path / "lab.log"
+    with jupyterlab(*args, "--lang", "zh_CN", cwd=tmp_path, log=log) as base, browser() as chrome:
         notebook = space / UNIT / f"{UNIT}.ipynb"
         assert nbformat.read(notebook, as_version=4).metadata["ailab"]["lang"] == "zh_CN"
         _answers(notebook)
