@@ -45,6 +45,7 @@ lab: install
 bench: install
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/books.py
 
 clean:
 	rm -rf build $(COURSE) .pytest_cache
