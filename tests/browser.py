@@ -65,3 +65,11 @@ class Watcher:
         url = request.url
         if not url.startswith(("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")):
             self.outside.append(url)
+
+
+def open_page(chrome, url):
+    """A new page at ``url``, loaded, with a :class:`Watcher` on it."""
+    page = chrome.new_page()
+    watcher = Watcher(page)
+    page.goto(url, wait_until="networkidle")
+    return page, watcher

@@ -9,7 +9,7 @@ import pytest
 
 from grader.authoring import book, teaching, units
 from grader.messages import say
-from tests.browser import Watcher, browser, serve
+from tests.browser import open_page, serve
 
 # Any of nbgrader's delimiters, however the line is commented.
 DELIMITER_WORDS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)")
@@ -39,23 +39,11 @@ def sites():
     return {edition: book.build(edition) for edition in book.EDITIONS}
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    with browser() as chrome:
-        yield chrome
-
-
-def _open(chrome, url):
-    page = chrome.new_page()
-    watcher = Watcher(page)
-    page.goto(url, wait_until="networkidle")
-    return page, watcher
-
 
 @pytest.mark.parametrize("edition", book.EDITIONS)
 def test_landing_page_navigation_and_search(sites, chrome, edition):
     with serve(sites[edition]) as base:
-        page, watcher = _open(chrome, f"{base}/intro.html")
+        page, watcher = open_page(chrome, f"{base}/intro.html")
         assert "AI Literacy Lab" in page.title()
         page.click("text=How to use this course")
         page.wait_for_load_state("networkidle")
@@ -71,7 +59,7 @@ def test_landing_page_navigation_and_search(sites, chrome, edition):
 def test_every_unit_page_renders_with_its_figures(sites, chrome, edition, unit):
     meta = units.get(unit).meta
     with serve(sites[edition]) as base:
-        page, watcher = _open(chrome, f"{base}/units/{unit}/{unit}.html")
+        page, watcher = open_page(chrome, f"{base}/units/{unit}/{unit}.html")
         assert meta["title"] in page.inner_text("h1")
         images = page.eval_on_selector_all("article img", "els => els.map(e => [e.src, e.naturalWidth])")
         assert images and all(width > 0 for _, width in images), images
@@ -177,7 +165,7 @@ def test_teacher_notes_answer_every_prompt_beside_its_question_and_only_for_teac
 @pytest.mark.parametrize("unit", [u.id for u in units.discover()])
 def test_page_contents_list_the_lesson_plan_and_rubrics(sites, chrome, edition, unit):
     with serve(sites[edition]) as base:
-        page, _ = _open(chrome, f"{base}/units/{unit}/{unit}.html")
+        page, _ = open_page(chrome, f"{base}/units/{unit}/{unit}.html")
         contents = _links(page, "#pst-page-toc-nav a")
         for gid in _rubric_ids(units.get(unit)):
             assert f"Rubric for {gid}" in contents, contents
@@ -195,7 +183,7 @@ def test_page_contents_list_the_lesson_plan_and_rubrics(sites, chrome, edition, 
 @pytest.mark.parametrize("edition", book.EDITIONS)
 def test_sidebar_names_units_by_id_tier_and_title(sites, chrome, edition):
     with serve(sites[edition]) as base:
-        page, _ = _open(chrome, f"{base}/intro.html")
+        page, _ = open_page(chrome, f"{base}/intro.html")
         sidebar = _links(page, "nav.bd-docs-nav a")
         for unit in units.discover():
             assert f"{unit.id} · {unit.meta['tier']} · {unit.meta['title']}" in sidebar, sidebar
@@ -206,7 +194,7 @@ def test_each_edition_says_which_it_is(sites, chrome, edition):
     other = {"student": "instructor", "instructor": "student"}[edition]
     first_unit = units.discover()[0].id
     with serve(sites[edition]) as base:
-        page, _ = _open(chrome, f"{base}/intro.html")
+        page, _ = open_page(chrome, f"{base}/intro.html")
         title = page.inner_text("article h1")
         assert f"{edition.capitalize()} edition" in title and other not in title.lower()
         assert f"{edition.capitalize()} edition" in page.inner_text("article .admonition")

@@ -11,7 +11,7 @@ import pytest
 from grader.authoring import book, units
 from grader.i18n import glossary
 from grader.messages import say
-from tests.browser import Watcher, browser, serve
+from tests.browser import open_page, serve
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HREFS = "els => els.map(e => e.getAttribute('href'))"
@@ -24,23 +24,11 @@ def sites():
     return {(ed, lang): book.build(ed, lang) for ed in book.EDITIONS for lang in ("en", "zh_CN")}
 
 
-@pytest.fixture(scope="module")
-def chrome():
-    with browser() as chrome:
-        yield chrome
-
-
-def _open(chrome, url):
-    page = chrome.new_page()
-    watcher = Watcher(page)
-    page.goto(url, wait_until="networkidle")
-    return page, watcher
-
 
 def test_searching_a_chinese_term_finds_its_unit(sites, chrome):
     root = sites[("student", "zh_CN")].parent
     with serve(root) as base:
-        page, watcher = _open(chrome, f"{base}/site-student-zh_CN/search.html?q=混淆矩阵")
+        page, watcher = open_page(chrome, f"{base}/site-student-zh_CN/search.html?q=混淆矩阵")
         page.wait_for_selector("#search-results li a", timeout=30_000)
         found = page.eval_on_selector_all("#search-results li a", HREFS)
         assert any("units/ic-t1/ic-t1" in href for href in found), found
@@ -69,7 +57,7 @@ def test_chinese_pages_draw_real_characters_and_fetch_nothing(sites, chrome, edi
     SHOTS.mkdir(parents=True, exist_ok=True)
     with serve(root) as base:
         for unit in units.discover():
-            page, watcher = _open(chrome, f"{base}/site-{edition}-zh_CN/units/{unit.id}/{unit.id}.html")
+            page, watcher = open_page(chrome, f"{base}/site-{edition}-zh_CN/units/{unit.id}/{unit.id}.html")
             text = page.inner_text("article")
             assert len(CJK.findall(text)) > 1000, unit.id
             assert page.evaluate(GLYPHS, ["混", "淆"]) == [True, True]
