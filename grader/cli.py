@@ -120,10 +120,12 @@ def _collect(unit: str, paths: list[Path], course: Path | None = None) -> int:
     return 0
 
 
-def _feedback(unit: str, course: Path | None = None, allow_ungraded: bool = False) -> int:
+def _feedback(
+    unit: str, course: Path | None = None, allow_ungraded: bool = False, lang: str | None = None
+) -> int:
     from .instructor.feedback import feedback
 
-    written = feedback(unit, course, allow_ungraded)
+    written = feedback(unit, course, allow_ungraded, lang)
     print(say("cli.feedback", n=len(written)))
     return 0
 
@@ -167,7 +169,7 @@ COMMANDS = {
     "handin": (_handin, "pack a student's notebook as a zip to upload (ailab collect accepts it)", {}),
     "grade": (_grade, "grade every submission of a unit", {}),
     "collect": (_collect, "bring zips, folders or notebooks of submissions into the course", {"paths": "*"}),
-    "feedback": (_feedback, "write per-student feedback pages", {}),
+    "feedback": (_feedback, "write per-student feedback pages, in each student's language", {"lang": LANG}),
     "export": (_export, "export all grades (nbgrader CSV)", {}),
     "sample": (_sample, "write a sample class of submissions for a unit", {"lang": LANG}),
 }

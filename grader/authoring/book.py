@@ -292,10 +292,13 @@ def stage(edition: str, lang: str = "en") -> Path:
     _write(root / "_static" / "ailab.css", EDITION_CSS)
     _write(root / "syllabus.md", _syllabus_page(all_units, lang))
     _write(root / "glossary.md", glossary.page(lang))
+    if edition == "instructor":  # the teachers' guide from instructors/, in the book's language
+        guide = sources.translated_page("README.md", lang, paths.INSTRUCTORS, "instructors")
+        _write(root / "for-instructors.md", guide)
     start = [{"file": "how-to-use"}, {"file": "syllabus"}, {"file": "glossary"}]
     parts = [{"caption": say("book.start_here", lang=lang), "chapters": start}]
     if edition == "instructor":
-        parts[0]["chapters"].append({"file": "authoring"})
+        parts[0]["chapters"] += [{"file": "for-instructors"}, {"file": "authoring"}]
     for strand in units.STRAND_ORDER:
         strand_units = [u for u in all_units if u.meta["strand"] == strand]
         if not strand_units:

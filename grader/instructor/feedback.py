@@ -17,8 +17,13 @@ from ..messages import say
 from . import feedback_style
 
 
-def feedback(unit: str, course_dir: Path | None = None, allow_ungraded: bool = False) -> list[Path]:
+def feedback(
+    unit: str, course_dir: Path | None = None, allow_ungraded: bool = False, lang: str | None = None
+) -> list[Path]:
     """One HTML page per graded student, via nbgrader's feedback template, hidden tests removed.
+
+    Each page is in the language the student worked in, unless ``lang`` says
+    which language every page's own words should be in.
 
     A page published before a teacher graded the reflection would show it as
     0 points; that is refused unless ``allow_ungraded``, and then the page
@@ -41,10 +46,10 @@ def feedback(unit: str, course_dir: Path | None = None, allow_ungraded: bool = F
             str(course.root),
             say("feedback.awaiting_fix"),
         )
-    written = []
+    written, lang_wanted = [], lang
     for student, path in zip(students, graded, strict=True):
         nb = nbformat.read(path, as_version=4)
-        lang = submission_language(nb)
+        lang = lang_wanted or submission_language(nb)
         html = feedback_style.in_language(nbgrader_api.feedback_html(course, unit, student, nb), lang)
         if student in awaiting:
             html = _mark_awaiting(html, awaiting[student], lang)
