@@ -40,7 +40,7 @@ def _figures(units: list[str], lang: str = "zh_CN") -> int:
 
     for unit in unit_files.select(units or None):
         if figures.script(unit.folder).is_file():
-            print(figures.draw(unit.folder, sources.Source(unit.id, unit.folder).translator(lang)))
+            print(figures.draw(unit.folder, sources.Source.of(unit).translator(lang)))
     return 0
 
 

@@ -137,7 +137,7 @@ def write_editions(course: Course, unit: units.Unit) -> None:
             shutil.rmtree(source_dir, ignore_errors=True)
             shutil.copytree(translated.folder, source_dir, ignore=IGNORE)
             nbformat.write(source_nb, source_dir / f"{unit.id}.ipynb")
-            translate = sources.Source(unit.id, unit.folder).translator(lang)
+            translate = sources.Source.of(unit).translator(lang)
             student = edition.translate_notebook(english, translate, unit.folder)
             rubrics = {c.id: c for c in source_nb.cells if units.ailab_meta(c).get("derived")}
             student.cells = [rubrics.get(c.id, c) for c in student.cells]

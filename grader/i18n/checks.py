@@ -49,7 +49,7 @@ def catalog_problems(source: sources.Source, lang: str) -> list[tuple[str, str, 
 
 def unit_problems(unit: units.Unit, lang: str) -> list[tuple[str, str, str]]:
     """Catalogue problems, then (if it is whole) the translated notebook's code and pictures."""
-    source = sources.Source(unit.id, unit.folder)
+    source = sources.Source.of(unit)
     out = catalog_problems(source, lang)
     if out:
         return out

@@ -9,7 +9,7 @@ layout as ``notebooks/``, so everything that reads units reads it unchanged.
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -36,6 +36,12 @@ class Source:
 
     name: str  # a unit id, "book" or "instructors"
     folder: Path
+    unit: units.Unit | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, unit: units.Unit) -> Source:
+        """A unit's catalogue, read against the unit as loaded (which need not be under notebooks/)."""
+        return cls(unit.id, unit.folder, unit)
 
     def catalog(self, lang: str) -> Path:
         return paths.catalog(self.folder, lang)
@@ -45,7 +51,8 @@ class Source:
             return _page_pieces(paths.BOOK_PAGES, BOOK_PAGES)
         if self.name == "instructors":
             return _page_pieces(paths.INSTRUCTORS, INSTRUCTOR_PAGES)
-        return catalog.notebook_pieces(units.get(self.name).notebook) + figures.pieces(self.folder)
+        unit = self.unit or units.get(self.name)
+        return catalog.notebook_pieces(unit.notebook) + figures.pieces(self.folder)
 
     def fix(self, lang: str) -> str:
         where = paths.shown(self.catalog(lang))
@@ -69,7 +76,7 @@ def _page_pieces(folder: Path, names: tuple[str, ...]) -> list[catalog.Piece]:
 def sources(unit_ids: list[str] | None = None) -> list[Source]:
     """The named units' catalogues, or every catalogue (units, book, instructors) when none are named."""
     chosen = [s for s in unit_ids or [] if s not in ("book", "instructors")]
-    selected = [Source(u.id, u.folder) for u in units.select(chosen)] if chosen or not unit_ids else []
+    selected = [Source.of(u) for u in units.select(chosen)] if chosen or not unit_ids else []
     if not unit_ids or "book" in unit_ids:
         selected.append(Source("book", paths.BOOK_PAGES))
     if not unit_ids or "instructors" in unit_ids:
@@ -89,7 +96,7 @@ def translated_unit(unit: units.Unit, lang: str) -> units.Unit:
     """The unit in ``lang``, written under ``build/<lang>/notebooks/`` (the unit itself for English)."""
     if lang == "en":
         return unit
-    translate = Source(unit.id, unit.folder).translator(lang)
+    translate = Source.of(unit).translator(lang)
     nb = translate_notebook(unit.notebook, translate, unit.folder)
     target = paths.edition_notebooks(lang) / unit.meta["strand"] / unit.id
     target.mkdir(parents=True, exist_ok=True)
