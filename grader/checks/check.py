@@ -61,6 +61,11 @@ def spec_language(probes) -> str | None:
     return "zh_CN" if any("\u4e00" <= ch <= "\u9fff" for ch in words) else "en"
 
 
+def _said(value: Any, lang: str | None) -> Any:
+    """A parameter as the message's language says it (a :class:`compare.Word`), else as it is."""
+    return say(value.key, lang=lang, **dict(value.params)) if isinstance(value, compare.Word) else value
+
+
 def verdict_text(
     question: str, index: int, spec: dict, outcome: tuple[str, Any], hidden: bool, lang: str | None = None
 ):
@@ -78,7 +83,7 @@ def verdict_text(
         return None
     if hidden:
         return say("check.hidden_fail", lang=lang, question=question, n=index + 1)
-    why = say(verdict.key, lang=lang, **verdict.params)
+    why = say(verdict.key, lang=lang, **{k: _said(v, lang) for k, v in verdict.params.items()})
     line = say("check.fail", lang=lang, question=question, label=label, why=why)
     hint = spec.get("hint")
     return f"{line}\n   {say('check.hint', lang=lang, hint=hint)}" if hint else line

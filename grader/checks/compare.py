@@ -20,6 +20,17 @@ DEFAULT_ATOL = 1e-9
 OPTIONS = {"expr", "name", "hint", "rtol", "atol"}
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word of a message's parameter, said in the message's language ("number" is 数 in Chinese)."""
+
+    key: str
+    params: tuple = ()
+
+
+NUMBERS = Word("word.list_of_numbers")
+
+
 @dataclass
 class Verdict:
     ok: bool
@@ -27,12 +38,12 @@ class Verdict:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def describe(value: Any) -> str:
+def describe(value: Any) -> str | Word:
     """Short, student-readable text for a value (arrays are summarised)."""
     if isinstance(value, np.ndarray):
         if value.size <= 12:
             return np.array2string(value, separator=", ", threshold=12)
-        return f"array of shape {tuple(value.shape)}"
+        return Word("word.array_of_shape", (("shape", tuple(value.shape)),))
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -79,12 +90,12 @@ def equals(got: Any, want: Any, rtol: float, atol: float) -> Verdict:
             return Verdict(True)
         if _is_number(got):
             return Verdict(False, "compare.equals", {"want": describe(want), "got": describe(got)})
-        return Verdict(False, "compare.type", {"want": "number", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": Word("word.number"), "got": _type_name(got)})
     want_arr = _numeric_array(want)
     if want_arr is not None:
         got_arr = _numeric_array(got)
         if got_arr is None:
-            return Verdict(False, "compare.type", {"want": "list of numbers", "got": _type_name(got)})
+            return Verdict(False, "compare.type", {"want": NUMBERS, "got": _type_name(got)})
         if got_arr.shape != want_arr.shape:
             return Verdict(
                 False, "compare.shape", {"want": tuple(want_arr.shape), "got": tuple(got_arr.shape)}
@@ -121,7 +132,7 @@ def equals(got: Any, want: Any, rtol: float, atol: float) -> Verdict:
 def between(got: Any, bounds: list, rtol: float, atol: float) -> Verdict:
     lo, hi = bounds
     if not _is_number(got):
-        return Verdict(False, "compare.type", {"want": "number", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": Word("word.number"), "got": _type_name(got)})
     if lo <= got <= hi:
         return Verdict(True)
     return Verdict(False, "compare.between", {"lo": lo, "hi": hi, "got": describe(got)})
@@ -130,7 +141,7 @@ def between(got: Any, bounds: list, rtol: float, atol: float) -> Verdict:
 def all_between(got: Any, bounds: list, rtol: float, atol: float) -> Verdict:
     arr = _numeric_array(got)
     if arr is None:
-        return Verdict(False, "compare.type", {"want": "list of numbers", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": NUMBERS, "got": _type_name(got)})
     lo, hi = bounds
     if arr.size and np.all((arr >= lo - atol) & (arr <= hi + atol)):
         return Verdict(True)
@@ -141,7 +152,7 @@ def fraction_equal(got: Any, spec: dict, rtol: float, atol: float) -> Verdict:
     want = np.asarray(spec["expect"])
     arr = _numeric_array(got)
     if arr is None:
-        return Verdict(False, "compare.type", {"want": "list of numbers", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": NUMBERS, "got": _type_name(got)})
     if arr.shape != want.shape:
         return Verdict(False, "compare.shape", {"want": tuple(want.shape), "got": tuple(arr.shape)})
     fraction = float(np.mean(arr == want)) if want.size else 0.0
@@ -153,7 +164,7 @@ def fraction_equal(got: Any, spec: dict, rtol: float, atol: float) -> Verdict:
 def shape(got: Any, want: list, rtol: float, atol: float) -> Verdict:
     arr = _numeric_array(got)
     if arr is None:
-        return Verdict(False, "compare.type", {"want": "array", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": Word("word.array"), "got": _type_name(got)})
     if list(arr.shape) == list(want):
         return Verdict(True)
     return Verdict(False, "compare.shape", {"want": tuple(want), "got": tuple(arr.shape)})
@@ -169,10 +180,12 @@ def length(got: Any, want: int, rtol: float, atol: float) -> Verdict:
 def monotonic(got: Any, direction: str, rtol: float, atol: float) -> Verdict:
     arr = _numeric_array(got)
     if arr is None or arr.ndim != 1 or arr.size < 2:
-        return Verdict(False, "compare.type", {"want": "list of numbers", "got": _type_name(got)})
+        return Verdict(False, "compare.type", {"want": NUMBERS, "got": _type_name(got)})
     steps = np.diff(arr.astype(float))
     ok = np.all(steps <= atol) if direction == "non-increasing" else np.all(steps >= -atol)
-    return Verdict(True) if ok else Verdict(False, "compare.monotonic", {"direction": direction})
+    if ok:
+        return Verdict(True)
+    return Verdict(False, "compare.monotonic", {"direction": Word(f"word.{direction}")})
 
 
 def is_type(got: Any, want: str, rtol: float, atol: float) -> Verdict:

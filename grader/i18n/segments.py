@@ -200,7 +200,7 @@ class _Strings(ast.NodeVisitor):
                     if isinstance(spec, ast.Dict):
                         for key, value in zip(spec.keys, spec.values, strict=True):
                             if isinstance(key, ast.Constant) and key.value in CHECK_TEXT_KEYS:
-                                self._take(value)
+                                self._take(value, named=True)
             return
         if name in TEXT_CALLS:  # print("from", a, "to", b): every string is words; a title's first
             for arg in node.args if name == "print" else node.args[:1]:
@@ -348,6 +348,10 @@ class _Blank(ast.NodeTransformer):
     def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.JoinedStr:
         fields = [self.visit(v) for v in node.values if isinstance(v, ast.FormattedValue)]
         return ast.JoinedStr(sorted(fields, key=ast.dump))
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.FormattedValue:
+        # The field's expression may hold strings; its format ({acc:.1%}) is code and stays as written.
+        return ast.FormattedValue(self.visit(node.value), node.conversion, node.format_spec)
 
 
 def code_shape(source: str) -> str:
