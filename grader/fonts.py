@@ -14,6 +14,15 @@ import sys
 CJK_FONTS = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "SimHei")
 
 
+def draws_boxes(warning: str) -> bool:
+    """True for matplotlib's warnings that a character was drawn as an empty box (text or mathtext).
+
+    mathtext (text between ``$`` signs) has no font fallback: a Chinese label
+    writes its math in Unicode (ε, Σ, x_adv) instead.
+    """
+    return "missing from font" in warning or "does not have a glyph" in warning
+
+
 def use_cjk_fonts() -> list[str]:
     """Add the installed CJK fonts to matplotlib's fallbacks; returns their names (empty: none found)."""
     if "matplotlib" not in sys.modules:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import fonts
 from ..checks import compare, encode
 from . import execute, units
 from .units import Unit, ailab_meta
@@ -114,7 +115,7 @@ def run(unit: Unit, nb, cwd: Path | None = None, allow_errors: bool = False) -> 
         for output in cell.get("outputs", []):
             if output.get("output_type") != "stream":
                 continue
-            if output.get("name") == "stderr" and "missing from font" in output.get("text", ""):
+            if output.get("name") == "stderr" and fonts.draws_boxes(output.get("text", "")):
                 report.glyphs_missing.append(output["text"].strip().splitlines()[-1][:160])
             for line in output.get("text", "").splitlines():
                 if line.startswith(MARK):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .. import fonts
 from ..errors import BuildFailed
 from . import catalog, segments
 from .edition import Translator
@@ -48,7 +49,7 @@ def draw(folder: Path, translate: Translator) -> Path:
         done = subprocess.run([sys.executable, str(temporary)], env=env, capture_output=True, text=True)
     finally:
         temporary.unlink(missing_ok=True)
-    boxes = [line for line in done.stderr.splitlines() if "missing from font" in line]
+    boxes = [line for line in done.stderr.splitlines() if fonts.draws_boxes(line)]
     if done.returncode != 0 or boxes:
         last = (boxes or done.stderr.strip().splitlines() or ["no output"])[-1]
         fix = "install fonts-wqy-microhei" if boxes else "fix the figure strings in the catalogue"

@@ -55,3 +55,16 @@ def test_use_cjk_fonts_twice_adds_each_font_once():
         use_cjk_fonts()
         assert matplotlib.rcParams["font.family"] == once
         assert once[0] == "sans-serif" and len(once) == 1 + len(INSTALLED)
+
+
+def test_math_between_dollar_signs_has_no_fallback_and_is_caught(caplog):
+    """mathtext draws a whole '$x$（圆形）' label without the CJK fallback, and says so only in a log line."""
+    from grader.fonts import draws_boxes
+
+    with matplotlib.rc_context({"font.family": ["DejaVu Sans"]}), caplog.at_level("WARNING"):
+        use_cjk_fonts()
+        fig = Figure()
+        fig.add_subplot().set_title("$x$（圆形）")
+        fig.savefig(io.BytesIO(), format="png")
+    assert any(draws_boxes(record.getMessage()) for record in caplog.records), caplog.text
+    assert not draws_boxes("tight_layout not applied")
