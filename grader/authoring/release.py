@@ -117,37 +117,49 @@ def copy_source(unit: units.Unit, course: Course) -> None:
     staging.rmdir()
 
 
-def write_editions(course: Course, unit: units.Unit) -> None:
+def write_editions(course: Course, unit: units.Unit, wanted: str = "en") -> None:
     """Every language's source and student version of a released unit, from the English release.
 
     The student versions are nbgrader's English release translated cell by
     cell, so their cells, grade ids and points are nbgrader's own; checksums
-    are recomputed so nbgrader's Validate button accepts them.
+    are recomputed so nbgrader's Validate button accepts them. A language
+    whose translation is unfinished is left out with a warning, unless it is
+    the one the class was asked to get.
     """
     english = nbformat.read(course.release(unit.id) / f"{unit.id}.ipynb", as_version=4)
     for lang in LANGUAGES:
-        release_dir = course.edition(unit.id, lang, "release")
-        staging = release_dir.with_name(f".{unit.id}-new")
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(course.release(unit.id), staging, ignore=IGNORE)
-        if lang != "en":
-            translated = sources.translated_unit(unit, lang)
-            source_nb = with_rubrics(copy.deepcopy(translated.notebook), lang)
-            source_dir = course.edition(unit.id, lang, "source")
-            shutil.rmtree(source_dir, ignore_errors=True)
-            shutil.copytree(translated.folder, source_dir, ignore=IGNORE)
-            nbformat.write(source_nb, source_dir / f"{unit.id}.ipynb")
-            translate = sources.Source.of(unit).translator(lang)
-            student = edition.translate_notebook(english, translate, unit.folder)
-            rubrics = {c.id: c for c in source_nb.cells if units.ailab_meta(c).get("derived")}
-            student.cells = [rubrics.get(c.id, c) for c in student.cells]
-            nbgrader_api.refresh_checksums(student)
-            if (translated.folder / "assets").is_dir():
-                shutil.copytree(translated.folder / "assets", staging / "assets", dirs_exist_ok=True)
-            nbformat.write(student, staging / f"{unit.id}.ipynb")
-        shutil.rmtree(release_dir, ignore_errors=True)
-        release_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging.rename(release_dir)
+        try:
+            _write_edition(course, unit, lang, english)
+        except edition.Missing as exc:
+            if lang == wanted:
+                raise
+            shutil.rmtree(course.private(unit.id) / "editions" / lang, ignore_errors=True)
+            print(say("release.no_translation", unit=unit.id, language=lang, why=exc), file=sys.stderr)
+
+
+def _write_edition(course: Course, unit: units.Unit, lang: str, english) -> None:
+    release_dir = course.edition(unit.id, lang, "release")
+    staging = release_dir.with_name(f".{unit.id}-new")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(course.release(unit.id), staging, ignore=IGNORE)
+    if lang != "en":
+        translated = sources.translated_unit(unit, lang)
+        source_nb = with_rubrics(copy.deepcopy(translated.notebook), lang)
+        translate = sources.Source.of(unit).translator(lang)
+        student = edition.translate_notebook(english, translate, unit.folder)
+        rubrics = {c.id: c for c in source_nb.cells if units.ailab_meta(c).get("derived")}
+        student.cells = [rubrics.get(c.id, c) for c in student.cells]
+        nbgrader_api.refresh_checksums(student)
+        source_dir = course.edition(unit.id, lang, "source")
+        shutil.rmtree(source_dir, ignore_errors=True)
+        shutil.copytree(translated.folder, source_dir, ignore=IGNORE)
+        nbformat.write(source_nb, source_dir / f"{unit.id}.ipynb")
+        if (translated.folder / "assets").is_dir():
+            shutil.copytree(translated.folder / "assets", staging / "assets", dirs_exist_ok=True)
+        nbformat.write(student, staging / f"{unit.id}.ipynb")
+    shutil.rmtree(release_dir, ignore_errors=True)
+    release_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging.rename(release_dir)
 
 
 def _use_language(course: Course, unit_id: str, lang: str) -> None:
@@ -181,7 +193,7 @@ def release_unit(course: Course, unit: units.Unit, force: bool = False, lang: st
             status = "replaced"
     copy_source(unit, course)
     nbgrader_api.generate_assignment(course, unit.id)
-    write_editions(course, unit)
+    write_editions(course, unit, lang)
     _use_language(course, unit.id, lang)
     nbgrader_api.release_to_exchange(course, unit.id)
     record.parent.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,8 @@ def test_a_chinese_student_lab_answers_in_chinese(course_copy, tmp_path):
         page = chrome.new_page(viewport={"width": 1400, "height": 1000})
         watcher = Watcher(page)
         page.goto(f"{base}/lab/tree/{UNIT}/{UNIT}.ipynb?token={TOKEN}")
-        page.locator(".jp-MarkdownCell", has_text="计算机是怎样").first.wait_for(timeout=90_000)
+        title = sources.translated_unit(units.get(UNIT), "zh_CN").meta["title"]
+        page.locator(".jp-MarkdownCell", has_text=title).first.wait_for(timeout=90_000)
         menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
         assert "文件" in menus and "运行" in menus, menus  # the language pack, chosen by --lang
         page.locator(".lm-MenuBar-itemLabel", has_text="运行").first.click()
