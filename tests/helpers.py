@@ -54,3 +54,20 @@ def submit(course: Course, unit: str, student: str, nb) -> Path:
 
 def release_nb(course: Course, unit: str):
     return nbformat.read(course.release(unit) / f"{unit}.ipynb", as_version=4)
+
+
+def scratch_unit(tmp_path: Path, monkeypatch, unit: str = "ic-t1") -> Path:
+    """A copy of a unit (notebook, assets, catalogue) that the project finds instead of the real one.
+
+    ``notebooks/`` and ``build/`` point into ``tmp_path``, so a test may break
+    the copy without touching the repository. Returns the unit's folder.
+    """
+    from grader import paths
+    from grader.authoring import units
+
+    real = units.get(unit)
+    folder = tmp_path / "notebooks" / real.meta["strand"] / unit
+    shutil.copytree(real.folder, folder)
+    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
+    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    return folder

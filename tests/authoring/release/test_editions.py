@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import polib
 import pytest
 from nbgrader.utils import compute_checksum
 
-from grader import paths
 from grader.authoring import release, units
 from grader.i18n import edition
 from grader.paths import Course
+from tests.helpers import scratch_unit
 
 
 def _cells(nb):
@@ -38,10 +36,7 @@ def test_the_chinese_version_is_the_english_release_in_chinese(released, unit):
 @pytest.fixture
 def own_unit(tmp_path, monkeypatch):
     """ic-t1 in a scratch notebooks folder, with one Chinese paragraph left untranslated."""
-    folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
-    shutil.copytree(units.get("ic-t1").folder, folder)
-    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
-    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
+    folder = scratch_unit(tmp_path, monkeypatch)
     po = polib.pofile(str(folder / "locale" / "zh_CN.po"), wrapwidth=0)
     next(e for e in po if e.msgctxt == "ic-t1-hook").msgstr = ""
     po.save(str(folder / "locale" / "zh_CN.po"))

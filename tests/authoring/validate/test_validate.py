@@ -13,6 +13,7 @@ import pytest
 from grader import paths
 from grader.authoring import dataflow, units, validate
 from grader.authoring.units import grade_id
+from tests.helpers import scratch_unit
 
 
 def test_every_unit_in_the_repository_is_valid():
@@ -22,10 +23,7 @@ def test_every_unit_in_the_repository_is_valid():
 @pytest.fixture
 def broken(tmp_path, monkeypatch):
     """A copy of ic-t1 in a scratch notebooks folder; mutate it, then validate statically."""
-    folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
-    shutil.copytree(units.get("ic-t1").folder, folder)
-    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
-    path = folder / "ic-t1.ipynb"
+    path = scratch_unit(tmp_path, monkeypatch) / "ic-t1.ipynb"
 
     def problems(mutate):
         nb = nbformat.read(path, as_version=4)

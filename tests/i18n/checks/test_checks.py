@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import nbformat
 import polib
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from grader import paths
 from grader.authoring import units
 from grader.i18n import checks
+from tests.helpers import scratch_unit
 
 UNIT_IDS = sorted(units.unit_paths())
 COMMAND = "ailab translate ic-t1 --lang zh_CN"
@@ -22,11 +21,7 @@ HEADING = ("ic-t1-q4-intro", "### Question 4 (1 point): accuracy")
 @pytest.fixture
 def copy(tmp_path, monkeypatch):
     """A copy of ic-t1 (notebook, assets, catalogue) in a scratch notebooks folder, built to scratch too."""
-    folder = tmp_path / "notebooks" / "image-classifiers" / "ic-t1"
-    shutil.copytree(units.get("ic-t1").folder, folder)
-    monkeypatch.setattr(paths, "NOTEBOOKS", tmp_path / "notebooks")
-    monkeypatch.setattr(paths, "BUILD", tmp_path / "build")
-    return folder
+    return scratch_unit(tmp_path, monkeypatch)
 
 
 def _problems(folder) -> list[tuple[str, str, str]]:
