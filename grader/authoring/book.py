@@ -27,6 +27,7 @@ import yaml
 from .. import nbgrader_api, paths
 from ..errors import BadInput, BuildFailed
 from ..i18n import LANGUAGES, glossary, sources
+from ..i18n import edition as edition_of
 from ..messages import say
 from . import execute, syllabus, units
 from .units import Unit, grade_id
@@ -157,7 +158,7 @@ def unit_page(unit: Unit, edition: str, lang: str = "en"):
     """The notebook as this edition shows it (a new object; the source is untouched)."""
     nb = copy.deepcopy(unit.notebook)
     if edition == "student":
-        nb = nbgrader_api.student_version(nb)
+        nb = edition_of.translate_stubs(nbgrader_api.student_version(nb), lang)
     present = _instructor_source if edition == "instructor" else _student_source
     cells, level = [], 1
     for cell in nb.cells:

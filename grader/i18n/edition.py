@@ -62,6 +62,8 @@ class Translator:
 
 def translate_stubs(nb, lang: str):
     """nbgrader's "YOUR CODE HERE" / "YOUR ANSWER HERE" stubs in a student version, in ``lang``."""
+    if lang == "en":
+        return nb
     for cell in nb.cells:
         for english, key in STUBS.items():
             if english in cell.source:

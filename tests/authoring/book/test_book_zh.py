@@ -90,6 +90,7 @@ def test_chinese_editions_speak_chinese_for_their_own_parts(sites):
         assert heading in teacher and heading not in student
     assert say("book.banner", lang="zh_CN") in teacher
     assert "参考答案" in teacher and "r1 的评分量规" in student
+    assert "YOUR CODE HERE" not in student and "在这里写你的代码" in student  # nbgrader's stubs too
     for english in ("For the teacher", "Lesson plan", "Model answer", "Rubric for", "Key points"):
         assert english not in teacher and english not in student
     glossary_page = (sites[("student", "zh_CN")] / "glossary.html").read_text(encoding="utf-8")
