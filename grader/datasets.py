@@ -39,3 +39,38 @@ def load_shapes28():
         out = {k: data[k] for k in data.files}
     out["classes"] = [str(c) for c in out["classes"]]
     return out
+
+
+def load_tang_poems() -> list[dict]:
+    """313 Tang poems from Debian's fortunes-zh (see ``datasets/tang-poems/datacard.md``).
+
+    Returns a list of ``{"title", "author", "lines"}`` dicts; each line is one
+    couplet with its Chinese punctuation, e.g. ``"床前明月光，疑是地上霜。"``.
+    """
+    import json
+
+    return json.loads((paths.datasets() / "tang-poems" / "tang300.json").read_text(encoding="utf-8"))
+
+
+def load_glove():
+    """The course's GloVe 6B 50-d subset: 20,060 lowercase English words.
+
+    Returns ``(words, vectors)``: a list of words in GloVe's frequency order and a
+    ``(20060, 50)`` float32 array, row i the vector of ``words[i]``.
+    """
+    with np.load(paths.datasets() / "glove-50d" / "glove_50d.npz") as data:
+        return [str(w) for w in data["words"]], data["vectors"].copy()
+
+
+def load_weat_lists() -> dict:
+    """Caliskan et al.'s word lists (``X``, ``Y`` targets; ``A``, ``B`` attributes) by test name."""
+    import json
+
+    return json.loads((paths.datasets() / "glove-50d" / "weat_lists.json").read_text(encoding="utf-8"))
+
+
+def load_toxicity_filter():
+    """alt-profanity-check's linear toxicity filter, from plain arrays (``grader.toxicity``)."""
+    from . import toxicity
+
+    return toxicity.load()

@@ -74,9 +74,18 @@ def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
 
 
 def hours_table(all_units: list[Unit], lang: str = "en") -> str:
-    tiers = units.vocabulary(lang)["tiers"]
-    rows = [[t, tiers[t], h, f"{TARGET_HOURS_PER_TIER}"] for t, h in hours_by_tier(all_units).items()]
-    return table(["tier", "for", "periods_45", "target"], rows, lang)
+    """Periods per tier, split by strand: a school plans its 8 hours a year from this."""
+    vocab = units.vocabulary(lang)
+    strands = [s for s in units.STRAND_ORDER if any(u.meta["strand"] == s for u in all_units)]
+    rows = []
+    for tier, total in hours_by_tier(all_units).items():
+        mine = [u for u in all_units if u.meta["tier"] == tier]
+        per = [sum(u.meta["class_hours"] for u in mine if u.meta["strand"] == s) for s in strands]
+        rows.append([tier, vocab["tiers"][tier], *per, total, f"{TARGET_HOURS_PER_TIER}"])
+    header = [say(f"table.{key}", lang=lang) for key in ("tier", "for")]
+    header += [vocab["strands"][s] for s in strands]
+    header += [say(f"table.{key}", lang=lang) for key in ("all_strands", "target")]
+    return table(header, rows)
 
 
 def unit_label(unit: Unit) -> str:

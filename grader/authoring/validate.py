@@ -21,7 +21,7 @@ from .. import nbgrader_api, paths
 from ..checks import compare
 from ..i18n import LANGUAGES, SOURCE_LANGUAGE, sources
 from ..i18n import checks as translation_checks
-from . import dataflow, execute, probing, teaching, units
+from . import dataflow, execute, offline, probing, teaching, units
 from .units import Unit, ailab_meta, grade_id, is_graded, is_solution, nbgrader_meta
 
 TIME_BUDGET_S = 60
@@ -143,6 +143,7 @@ def static_problems(unit: Unit, known_units: set[str]) -> list[Problem]:
         bad("notebook", "no ipywidgets interactive", "add at least one widget")
     out += _figure_problems(unit)
     out += [Problem(unit.id, where, what, fix) for where, what, fix in teaching.problems(unit)]
+    out += [Problem(unit.id, where, what, fix) for where, what, fix in offline.problems(unit)]
     out += _dependency_problems(unit)
     return out
 

@@ -37,11 +37,32 @@ def test_source_notebooks_are_stored_without_outputs():
             assert not cell.get("outputs") and cell.get("execution_count") is None, path
 
 
-def test_every_dataset_a_unit_uses_has_a_datacard():
+DATACARD_SECTIONS = ("Source|Who made it", "Licence", "Size", "Checksum", "Must not be used for", "Used by")
+
+
+def test_every_dataset_has_a_complete_datacard_whose_checksums_hold():
+    """Source, licence, size, checksum and what it must not be used for; the checksums are the files'."""
+    import hashlib
+    import re
+
+    users: dict[str, set[str]] = {}
     for unit in units.discover():
         for name in unit.meta["datasets"]:
-            card = paths.datasets() / name / "datacard.md"
-            assert card.exists() and "icence" in card.read_text(), card
+            users.setdefault(name, set()).add(unit.id)
+    folders = [p for p in paths.datasets().iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert set(users) <= {p.name for p in folders}
+    for folder in folders:
+        card = (folder / "datacard.md").read_text(encoding="utf-8")
+        headings = re.findall(r"^## (.+)$", card, re.M)
+        for section in DATACARD_SECTIONS:
+            assert any(re.match(section, h) for h in headings), (folder.name, section)
+        sums = re.findall(r"`([\w.-]+)`[^`\n]*`([0-9a-f]{64})`", card)
+        shipped = [(name, digest) for name, digest in sums if (folder / name).is_file()]
+        assert shipped or not any(p.suffix in {".npz", ".json"} for p in folder.iterdir()), folder.name
+        for name, digest in shipped:
+            assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, (folder.name, name)
+        used_by = card.split("## Used by", 1)[1]
+        assert set(re.findall(r"`([a-z]+-t\d)`", used_by)) == users.get(folder.name, set()), folder.name
 
 
 def test_readme_names_the_two_commands_and_ci_runs_the_test_command():

@@ -128,6 +128,24 @@ CASES = {
         "metadata summary",
     ),
     "probe reading another answer": (lambda nb: _lean_on_q1(nb), "depends on q1's answer"),
+    "a dataset downloaded at run time": (
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell("data = torchvision.datasets.MNIST('.', download=True)")
+        ),
+        "would use the network at run time ('download=True')",
+    ),
+    "a model from a hub": (
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell("model = AutoModel.from_pretrained('bert-base-chinese')")
+        ),
+        "would use the network at run time",
+    ),
+    "a file fetched by URL": (
+        lambda nb: nb.cells.append(
+            nbformat.v4.new_code_cell("urllib.request.urlretrieve('https://example.org/poems.txt', 'p.txt')")
+        ),
+        "would use the network at run time",
+    ),
 }
 
 
