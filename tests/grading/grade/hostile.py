@@ -1,4 +1,4 @@
-"""Hostile and broken submissions of unit ic-t1, each with what grading must make of it.
+"""Hostile and broken submissions of a unit, each with what grading must make of it.
 
 A case only tests a defence if breaking the defence changes what the test
 sees, so each attack sits on the answers that make it observable:
@@ -15,6 +15,7 @@ sees, so each attack sits on the answers that make it observable:
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.authoring import units
+from grader.authoring import dataflow, units
 from grader.messages import say
 
 LEAK = "LEAK-" + "7f3a"  # split so this file itself never contains the marker
@@ -135,13 +136,27 @@ ALWAYS = (
     "class Always(float):\n"
     "    def __eq__(self, other):\n"
     "        return True\n\n"
+    "    def __call__(self, *args, **kwargs):\n"
+    "        return self\n\n"
     "    __hash__ = float.__hash__\n\n"
 )
 
 
-def build(release, samples: dict, where: dict, limits) -> dict[str, Case]:
+def _always_answers(unit, release) -> dict[str, str]:
+    """Every name each answer cell binds, bound to an object that equals anything and calls to itself."""
+    answers = {}
+    for cell in unit.notebook.cells:
+        gid = units.grade_id(cell)
+        if gid and gid.endswith("-answer") and cell.cell_type == "code":
+            bound, _, _ = dataflow.binds(ast.parse(cell.source))
+            answers[gid] = ALWAYS + "\n".join(f"{name} = Always(0)" for name in sorted(bound))
+    return answers
+
+
+def build(unit, release, samples: dict, where: dict, limits) -> dict[str, Case]:
     """The hostile cases, by student id; ``samples`` is ``sampleclass.samples(...)``."""
-    repo, course, home, port = where["repo"], where["course"], where["home"], where["port"]
+    course, home, port = where["course"], where["home"], where["port"]
+    notebook = f"{unit.id}.ipynb"
     correct, wrong = samples["correct"], samples["wrong"]
     in_repo, in_root, in_usr = written_outside(where)
     timeout = say("grade.timeout", cell=2, seconds=f"{limits.cell_timeout:g}")  # the cell _with_cell adds
@@ -214,9 +229,9 @@ def build(release, samples: dict, where: dict, limits) -> dict[str, Case]:
                 release,
                 _read(
                     [
-                        repo / "notebooks" / "image-classifiers" / "ic-t1" / "ic-t1.ipynb",
-                        course / "source" / "ic-t1" / "ic-t1.ipynb",
-                        "../../source/ic-t1/ic-t1.ipynb",
+                        unit.path,
+                        course / "source" / unit.id / notebook,
+                        f"../../source/{unit.id}/{notebook}",
                     ]
                 ),
             ),
@@ -224,7 +239,7 @@ def build(release, samples: dict, where: dict, limits) -> dict[str, Case]:
         ),
         "h-read-gradebook": Case(_with_cell(release, _read([course / "gradebook.db"])), blocked=1),
         "h-read-other-student": Case(
-            _with_cell(release, _read([course / "submitted" / "sample-correct" / "ic-t1" / "ic-t1.ipynb"])),
+            _with_cell(release, _read([course / "submitted" / "sample-correct" / unit.id / notebook])),
             blocked=1,
         ),
         "h-read-home": Case(
@@ -252,17 +267,7 @@ def build(release, samples: dict, where: dict, limits) -> dict[str, Case]:
             shows="ENV ",
         ),
         # An answer that claims to equal anything reaches the grader as an opaque "Always".
-        "h-always-equal": Case(
-            _replace_answers(
-                release,
-                {
-                    "q1-answer": ALWAYS + "def pixel(image, row, col):\n    return Always(0)",
-                    "q2-answer": ALWAYS + "def distance(a, b):\n    return Always(0)",
-                    "q4-answer": ALWAYS + "def accuracy(predictions, answers):\n    return Always(0)",
-                },
-            ),
-            shows="Always",
-        ),
+        "h-always-equal": Case(_replace_answers(release, _always_answers(unit, release)), shows="Always"),
         "h-patched-check": Case(_with_cell(release, PATCH_CHECK)),
         "h-patched-judge-wrong": Case(_with_cell(wrong, PATCH_JUDGE), base="wrong"),
         "h-patched-builtins-wrong": Case(_with_cell(wrong, PATCH_BUILTINS), base="wrong"),

@@ -1,4 +1,7 @@
-"""One batch: the sample class of ic-t1 plus over 40 hostile and broken submissions.
+"""One batch per unit: its sample class plus over 40 hostile and broken submissions.
+
+It runs on ic-t1 and on ce-t1, one unit of each strand with a different kind of
+answer (functions on images; counts, probabilities and lists of words).
 
 No batch aborts, no undeserved point and no deserved one lost, every student
 gets a clear status and cause, and nothing escapes the sandbox. The batch
@@ -31,7 +34,7 @@ from tests.helpers import FIXTURES, release_nb, submit
 
 from .hostile import LEAK, SLEEPER, build, written_outside
 
-UNIT = "ic-t1"
+UNITS = ("ic-t1",)
 # ic-t1 peaks near 220 MiB: 1 GiB leaves room, and a memory bomb reaches it fast even on a busy machine
 LIMITS = Limits(cell_timeout=8, notebook_timeout=90, memory_bytes=1 << 30)
 GRADING_WRITES = {"student", "submitted_assignment", "submitted_notebook", "grade", "comment"}
@@ -77,8 +80,9 @@ def gradebook_tables(course: Course) -> dict[str, list[dict]]:
         db.close()
 
 
-@pytest.fixture(scope="module")
-def batch(released, tmp_path_factory):
+@pytest.fixture(scope="module", params=UNITS)
+def batch(request, released, tmp_path_factory):
+    UNIT = request.param
     course = Course(tmp_path_factory.mktemp("hostile") / "course")
     shutil.copytree(released.root, course.root)
     unit = units.get(UNIT)
@@ -93,7 +97,7 @@ def batch(released, tmp_path_factory):
         "plain": FIXTURES / "plain" / "plain.ipynb",
         "token": uuid.uuid4().hex[:12],
     }
-    cases = build(release, samples, where, LIMITS)
+    cases = build(unit, release, samples, where, LIMITS)
     for kind, nb in samples.items():
         submit(course, UNIT, f"sample-{kind}", nb)
     for student, case in cases.items():
@@ -104,6 +108,7 @@ def batch(released, tmp_path_factory):
     finally:
         listener.close()
     yield {
+        "unit": UNIT,
         "course": course,
         "where": where,
         "report": report,
@@ -119,16 +124,17 @@ def batch(released, tmp_path_factory):
         path.unlink(missing_ok=True)
 
 
-def _graded_nb(course, student):
+def _graded_nb(batch, student):
     """The graded copy of a student's notebook; it must exist (an absent one would hide a leak)."""
-    path = course.autograded(UNIT, student) / f"{UNIT}.ipynb"
+    unit, course = batch["unit"], batch["course"]
+    path = course.autograded(unit, student) / f"{unit}.ipynb"
     assert path.is_file(), f"{student}: no graded notebook at {path}"
     return nbformat.read(path, as_version=4)
 
 
-def _outputs_text(course, student) -> str:
+def _outputs_text(batch, student) -> str:
     parts = []
-    for cell in _graded_nb(course, student).cells:
+    for cell in _graded_nb(batch, student).cells:
         for out in cell.get("outputs", []):
             parts += [
                 out.get("text", ""),
@@ -204,7 +210,7 @@ def test_every_attack_shows_it_ran_and_what_stopped_it(batch):
     for student, case in batch["cases"].items():
         if not (case.blocked or case.shows):
             continue
-        text = _outputs_text(batch["course"], student)
+        text = _outputs_text(batch, student)
         blocked = sum(1 for line in text.splitlines() if line.startswith("blocked "))
         if blocked != case.blocked or (case.shows and case.shows not in text):
             wrong[student] = (blocked, text[-500:])
@@ -213,24 +219,23 @@ def test_every_attack_shows_it_ran_and_what_stopped_it(batch):
 
 def test_tampered_test_cells_are_graded_as_the_instructor_wrote_them(batch):
     """Each test once, in order, with the source and points of the instructor's notebook, hidden tests too."""
-    course = batch["course"]
-    want = _test_cells(nbformat.read(course.source(UNIT) / f"{UNIT}.ipynb", as_version=4))
-    source = units.get(UNIT).notebook
+    course, unit = batch["course"], batch["unit"]
+    want = _test_cells(nbformat.read(course.source(unit) / f"{unit}.ipynb", as_version=4))
+    source = units.get(unit).notebook
     assert [gid for gid, _, _ in want] == [units.grade_id(c) for c in source.cells if units.is_test(c)]
     assert all("BEGIN HIDDEN TESTS" in src for _, src, _ in want)
-    assert _test_cells(_graded_nb(course, "sample-correct")) == want
+    assert _test_cells(_graded_nb(batch, "sample-correct")) == want
     wrong = {}
     for student, case in batch["cases"].items():
-        if case.tampered and _test_cells(_graded_nb(course, student)) != want:
-            wrong[student] = [gid for gid, _, _ in _test_cells(_graded_nb(course, student))]
+        if case.tampered and _test_cells(_graded_nb(batch, student)) != want:
+            wrong[student] = [gid for gid, _, _ in _test_cells(_graded_nb(batch, student))]
     assert not wrong
 
 
 def test_nothing_leaks_out_of_the_sandbox(batch):
-    course = batch["course"]
     for student, case in batch["cases"].items():
         if case.ran:
-            assert LEAK not in _outputs_text(course, student), student
+            assert LEAK not in _outputs_text(batch, student), student
     assert batch["listener"].connections == 0
     assert not [path for path in written_outside(batch["where"]) if path.exists()]
 
@@ -248,7 +253,7 @@ def test_student_code_does_not_change_the_gradebook(batch):
 
 
 def test_the_sandbox_environment_shows_no_grading_variables(batch):
-    text = _outputs_text(batch["course"], "h-env-detect")
+    text = _outputs_text(batch, "h-env-detect")
     env_line = next(line for line in text.splitlines() if line.startswith("ENV "))
     shown = set(json.loads(env_line[4:]))
     set_by_libraries = {k for k in shown if k.startswith("KMP_")}  # OpenMP runtimes set these on import
