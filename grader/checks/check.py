@@ -16,6 +16,7 @@ failed run, instead of a plain ✅.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,11 @@ from ..messages import say
 from . import compare, encode
 
 STUB_ERROR = "NotImplementedError: "  # what evaluate() reports for nbgrader's `raise NotImplementedError()`
+
+CODE_SPAN = re.compile(r"`[^`]*`")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# A word of prose, not a name in code: no dot, underscore, bracket or call around it.
+ENGLISH_WORD = re.compile(r"(?<![\w.\[])[A-Za-z]{2,}(?![\w.(\[])")
 
 
 class CheckFailed(AssertionError):
@@ -54,11 +60,18 @@ def spec_language(probes) -> str | None:
 
     A Chinese notebook's checks carry Chinese hints, so they answer in Chinese
     whatever the kernel's settings; an English notebook's answer in English.
+    Chinese when the words hold at least as many Chinese characters as English
+    words: an English hint may quote a poem's characters (after 明), and a
+    Chinese one may name code (`pair_counts`, np.bincount), without changing
+    the language.
     """
     words = " ".join(str(p.get("hint", "")) + str(p.get("name", "")) for p in probes if isinstance(p, dict))
     if not words.strip():
         return None
-    return "zh_CN" if any("\u4e00" <= ch <= "\u9fff" for ch in words) else "en"
+    prose = CODE_SPAN.sub(" ", words)
+    chinese = len(CJK_CHAR.findall(prose))
+    english = len(ENGLISH_WORD.findall(prose))
+    return "zh_CN" if chinese and chinese >= english else "en"
 
 
 def _said(value: Any, lang: str | None) -> Any:

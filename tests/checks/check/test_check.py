@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from grader.checks.check import CellLog, CheckFailed, check, evaluate, report
+from grader.checks.check import CellLog, CheckFailed, check, evaluate, report, spec_language
 
 
 @pytest.fixture(autouse=True)
@@ -184,3 +184,19 @@ def test_warnings_in_chinese(monkeypatch):
     assert "单元格 In [2]（SyntaxError）上次运行时出错了" in judged(log, "test")[1]
     run(log, 3, "b", during=KeyError("x"))
     assert "In [2]（SyntaxError）、In [3]（KeyError）" in judged(log, "test")[1]
+
+
+@pytest.mark.parametrize(
+    "hint, lang",
+    [
+        ("Divide by after_total[current], not by n_pairs.", "en"),
+        ("Count how often 月 comes right after 明.", "en"),  # English that quotes a poem
+        ("Add 妾 and 女 to the list, then run the test again.", "en"),
+        ("用 pair_counts[first][second] 读出次数。", "zh_CN"),  # Chinese that names code
+        ("分母应该是 `after_total[current]`，不是 n_pairs。", "zh_CN"),
+        ("检查 np.bincount(train_labels) 的结果", "zh_CN"),
+        ("", None),
+    ],
+)
+def test_a_check_speaks_the_language_of_its_hints(hint, lang):
+    assert spec_language([{"expr": "x", "equals": 1, "hint": hint}]) == lang

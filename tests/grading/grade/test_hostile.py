@@ -34,7 +34,7 @@ from tests.helpers import FIXTURES, release_nb, submit
 
 from .hostile import LEAK, SLEEPER, build, written_outside
 
-UNITS = ("ic-t1",)
+UNITS = ("ic-t1", "ce-t1")
 # ic-t1 peaks near 220 MiB: 1 GiB leaves room, and a memory bomb reaches it fast even on a busy machine
 LIMITS = Limits(cell_timeout=8, notebook_timeout=90, memory_bytes=1 << 30)
 GRADING_WRITES = {"student", "submitted_assignment", "submitted_notebook", "grade", "comment"}
