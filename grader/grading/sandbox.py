@@ -122,7 +122,7 @@ def sandbox_mode(require: bool) -> bool:
 
 
 def _read_only_roots() -> list[str]:
-    roots = {sys.base_prefix, sys.prefix, str(paths.PACKAGE), str(paths.datasets())}
+    roots = {sys.base_prefix, sys.prefix, str(paths.PACKAGE), str(paths.datasets()), str(paths.GLOSSARY)}
     return sorted(r for r in roots if not r.startswith("/usr"))
 
 

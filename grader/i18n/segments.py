@@ -66,6 +66,11 @@ META_TEXT_KEYS = {
 META_SKIP = {"quotes", "near_misses", "wrong_answer", "prompts", "objectives_ids"}
 
 
+def _teacher_answers(key: str, value) -> bool:
+    """``teacher_notes.prompts`` holds answers to discussion prompts (prose); a cell's ``prompts``, ids."""
+    return key == "prompts" and isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
 @dataclass(frozen=True)
 class Piece:
     """One translatable piece: its text and, for code, its exact span in the source."""
@@ -369,7 +374,7 @@ def meta_texts(meta, path: tuple = ()):
     """``(path, text)`` for every prose string in unit or cell metadata."""
     if isinstance(meta, dict):
         for key, value in meta.items():
-            if key in META_SKIP:
+            if key in META_SKIP and not _teacher_answers(key, value):
                 continue
             if isinstance(value, str) and key in META_TEXT_KEYS:
                 yield (*path, key), value

@@ -95,3 +95,17 @@ def test_chinese_editions_speak_chinese_for_their_own_parts(sites):
         assert english not in teacher and english not in student
     glossary_page = (sites[("student", "zh_CN")] / "glossary.html").read_text(encoding="utf-8")
     assert all(term.zh in glossary_page for term in glossary.terms())
+
+
+def test_the_chinese_instructor_edition_answers_the_discussion_prompts_in_chinese(sites):
+    """Each prompt's answer is printed under the line that asks it, in the page's language."""
+    from grader.i18n import sources
+
+    site = sites[("instructor", "zh_CN")]
+    for unit in units.discover():
+        html = (site / "units" / unit.id / f"{unit.id}.html").read_text(encoding="utf-8")
+        english = unit.meta["teacher_notes"]["prompts"]
+        chinese = sources.translated_unit(unit, "zh_CN").meta["teacher_notes"]["prompts"]
+        for en, zh in zip(english, chinese, strict=True):
+            assert CJK.search(zh["answer"]) and zh["answer"][:12] in html, (unit.id, zh["id"])
+            assert en["answer"][:40] not in html, (unit.id, en["id"])

@@ -213,3 +213,14 @@ def test_meta_texts_are_prose_not_ids_codes_or_quotes():
         (("teacher_notes", "key_points", 0), "Pixels are numbers."),
         (("teacher_notes", "key_points", 1), "Distance is a ruler."),
     ]
+
+
+def test_answers_to_discussion_prompts_are_prose_but_a_cells_prompt_ids_are_not():
+    """The Chinese instructor edition once printed every prompt's answer in English."""
+    answers = [{"id": "hook", "answer": "The ink is where the numbers are big."}]
+    unit_meta = {"teacher_notes": {"prompts": answers}}
+    cell_meta = {"prompts": ["hook", "greedy"]}
+    assert list(segments.meta_texts(unit_meta)) == [
+        (("teacher_notes", "prompts", 0, "answer"), "The ink is where the numbers are big.")
+    ]
+    assert list(segments.meta_texts(cell_meta)) == []
