@@ -21,7 +21,9 @@ class Term:
     zh_define: str
 
     def used_in(self, english: str) -> bool:
-        return any(re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", english, re.I) for form in self.en)
+        # a word, not part of a file name or a dotted name (assets/projection.png)
+        words = (rf"(?<![\w/.-]){re.escape(form)}(?![\w/-]|\.\w)" for form in self.en)
+        return any(re.search(pattern, english, re.I) for pattern in words)
 
 
 @cache
