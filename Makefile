@@ -23,7 +23,7 @@ demo: install
 	for unit in $(UNITS); do \
 	  $(BIN)/ailab sample $$unit --course $(COURSE) && \
 	  $(BIN)/ailab sample $$unit --course $(COURSE) --lang zh_CN && \
-	  $(BIN)/ailab grade $$unit --course $(COURSE) --cell-timeout 30 && \
+	  $(BIN)/ailab grade $$unit --course $(COURSE) --cell-timeout 60 && \
 	  $(BIN)/ailab feedback $$unit --course $(COURSE) --allow-ungraded || exit 1; \
 	done
 	$(BIN)/ailab export --course $(COURSE)
