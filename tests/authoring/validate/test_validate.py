@@ -74,6 +74,12 @@ CASES = {
         "unknown keys",
     ),
     "lesson plan too long": (lambda nb: nb.metadata.ailab["lesson_plan"][0].update(minutes=30), "adds up to"),
+    "a hook in the middle of a period": (
+        lambda nb: next(
+            s for s in nb.metadata.ailab["lesson_plan"] if s["period"] == 2 and s is not _opener(nb, 2)
+        ).update(phase="hook"),
+        "phases must run",
+    ),
     "unknown AI4K12 code": (lambda nb: nb.metadata.ailab["objectives"][0].update(ai4k12=["4-E"]), "AI4K12"),
     "stored outputs": (
         lambda nb: nb.cells[1].update(outputs=[nbformat.v4.new_output("stream", text="x")]),
@@ -147,6 +153,14 @@ CASES = {
         "would use the network at run time",
     ),
 }
+
+
+def _opener(nb, period):
+    return next(s for s in nb.metadata.ailab["lesson_plan"] if s["period"] == period)
+
+
+def test_a_later_period_may_open_with_a_hook(broken):
+    assert not [p for p in broken(lambda nb: _opener(nb, 2).update(phase="hook")) if "phases" in p]
 
 
 def _lean_on_q1(nb):
