@@ -35,6 +35,10 @@ JOBS = ["nurse", "dancer", "librarian", "teacher", "doctor", "surgeon", "pilot",
         "engineer", "scientist", "architect", "boss", "captain"]
 TERMS = ["gay", "lesbian", "straight", "christian", "muslim", "jewish", "buddhist", "atheist", "black",
          "white", "asian", "chinese", "deaf", "blind", "transgender", "disabled"]
+# How the identity figure labels the words, in the order of TERMS (a translation may add each word's meaning).
+TERM_LABELS = ("gay, lesbian, straight, christian, muslim, jewish, buddhist, atheist, black".split(", ")
+               + "white, asian, chinese, deaf, blind, transgender, disabled".split(", "))
+assert len(TERM_LABELS) == len(TERMS)
 
 
 def glove_unit():
@@ -140,7 +144,7 @@ def identity_probs():
     probs = clf.predict_proba([f"I am {term}." for term in TERMS])
     order = np.argsort(probs, kind="stable")
     fig, ax = plt.subplots(figsize=(8, 4.6))
-    ax.barh([TERMS[i] for i in order], probs[order],
+    ax.barh([TERM_LABELS[i] for i in order], probs[order],
             color=["tab:red" if probs[i] >= threshold else "tab:gray" for i in order])
     ax.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:.1f}")
     ax.set_xlim(0, 1)
