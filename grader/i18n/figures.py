@@ -19,6 +19,25 @@ from . import catalog, segments
 from .edition import Translator
 
 CONTEXT = "figures"
+LANG_VARIABLE = "AILAB_FIGURES_LANG"
+
+
+def output_folder(script_file: str) -> Path:
+    """Where a unit's ``assets/make_figures.py`` draws: ``assets/``, or ``assets/<lang>/`` for a translation.
+
+    It also does what every such script needs before importing pyplot: a
+    backend without a display, and the CJK font fallback (English figures
+    are drawn the same with it, and Chinese characters get real glyphs).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fonts.use_cjk_fonts()
+    here = Path(script_file).resolve().parent
+    lang = os.environ.get(LANG_VARIABLE, "en")
+    out = here if lang == "en" else here / lang
+    out.mkdir(exist_ok=True)
+    return out
 
 
 def script(folder: Path) -> Path:
@@ -45,7 +64,7 @@ def draw(folder: Path, translate: Translator) -> Path:
     temporary = path.with_name(f".make_figures.{translate.lang}.py")
     temporary.write_text(text, encoding="utf-8")
     try:
-        env = {**os.environ, "AILAB_FIGURES_LANG": translate.lang}
+        env = {**os.environ, LANG_VARIABLE: translate.lang}
         done = subprocess.run([sys.executable, str(temporary)], env=env, capture_output=True, text=True)
     finally:
         temporary.unlink(missing_ok=True)

@@ -5,27 +5,16 @@ exactly as the notebook computes them (pairs of neighbouring characters; tempera
 log-chances by T).
 """
 
-import os
-import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
-import matplotlib
+from grader.i18n.figures import output_folder
 
-matplotlib.use("Agg")
+OUT = output_folder(__file__)  # assets/, or assets/<lang>/ when `ailab figures` draws a translation
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
-LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
-OUT = HERE if LANG == "en" else HERE / LANG
-sys.path.insert(0, str(HERE.parents[3]))  # the repository root, for `grader`
 from grader.datasets import load_tang_poems  # noqa: E402
-from grader.fonts import use_cjk_fonts  # noqa: E402
-
-use_cjk_fonts()  # the poems' characters are Chinese in every edition
 
 DPI = 100
 CURRENT = "明"
@@ -108,7 +97,6 @@ def temperature_ming(counts):
 
 
 if __name__ == "__main__":
-    OUT.mkdir(parents=True, exist_ok=True)
     poems = load_tang_poems()
     counts = pair_counts("".join("".join(poem["lines"]) for poem in poems))
     predict_pick_append(counts)

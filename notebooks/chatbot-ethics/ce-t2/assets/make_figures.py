@@ -5,27 +5,16 @@ below uses the notebook's seeds. The notebook computes the same numbers; these c
 book's student edition, which is not executed.
 """
 
-import os
-import sys
 from pathlib import Path
 
-import matplotlib
+from grader.i18n.figures import output_folder
 
-matplotlib.use("Agg")
+OUT = output_folder(__file__)  # assets/, or assets/<lang>/ when `ailab figures` draws a translation
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
-LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
-OUT = HERE if LANG == "en" else HERE / LANG
-OUT.mkdir(exist_ok=True)
-if LANG != "en":
-    from grader.fonts import use_cjk_fonts  # noqa: E402
-
-    use_cjk_fonts()
-sys.path.insert(0, str(HERE.parents[3]))  # the repository root, for `grader`
 from grader.datasets import load_glove, load_toxicity_filter, load_weat_lists  # noqa: E402
 
 DPI = 100

@@ -3,25 +3,12 @@
 Deterministic: the data ship with scikit-learn, and the one split below uses the notebook's seeds.
 """
 
-import os
-from pathlib import Path
-import sys
+from grader.i18n.figures import output_folder
 
-import matplotlib
-
-matplotlib.use("Agg")
+OUT = output_folder(__file__)  # assets/, or assets/<lang>/ when `ailab figures` draws a translation
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
-LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
-OUT = HERE if LANG == "en" else HERE / LANG
-if LANG != "en":
-    from grader.fonts import use_cjk_fonts  # noqa: E402
-
-    use_cjk_fonts()
-sys.path.insert(0, str(HERE.parents[3]))  # the repository root, for `grader`
 from grader.datasets import load_digits  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 

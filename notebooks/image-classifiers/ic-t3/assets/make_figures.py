@@ -5,23 +5,12 @@ ideas (no trained model is needed), so the student edition of the book, which
 is not executed, still shows them.
 """
 
-import os
-from pathlib import Path
+from grader.i18n.figures import output_folder
 
-import matplotlib
-
-matplotlib.use("Agg")
+OUT = output_folder(__file__)  # assets/, or assets/<lang>/ when `ailab figures` draws a translation
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
-# `ailab figures UNIT --lang zh_CN` runs this script with its strings translated, drawing into assets/zh_CN/.
-LANG = os.environ.get("AILAB_FIGURES_LANG", "en")
-OUT = HERE if LANG == "en" else HERE / LANG
-if LANG != "en":
-    from grader.fonts import use_cjk_fonts  # noqa: E402
-
-    use_cjk_fonts()
 plt.rcParams.update({"font.size": 10, "savefig.dpi": 100})
 
 
