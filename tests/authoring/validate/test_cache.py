@@ -59,3 +59,20 @@ def test_a_cached_verdict_is_not_reused_after_the_code_changed(package_copy, mon
     _edit(package_copy, module)
     validate.execution_problems(unit)
     assert len(runs) == 2 * executed, f"the cache outlived a change to {module}"
+
+
+def test_a_run_over_the_time_budget_is_not_cached(package_copy, monkeypatch):
+    """A solution slowed by a busy machine must be timed again, not failed from the cache forever."""
+    runs = []
+
+    def slow_run(nb, cwd, timeout=120, allow_errors=False):
+        runs.append(allow_errors)
+        return execute.Run(nb, validate.TIME_BUDGET_S + 1, None)
+
+    monkeypatch.setattr(execute, "run", slow_run)
+    unit = units.get("ic-t1")
+    problems, _ = validate.execution_problems(unit)
+    assert any("takes" in p.what for p in problems)
+    executed = len(runs)
+    validate.execution_problems(unit)
+    assert len(runs) == 2 * executed
