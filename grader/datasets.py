@@ -6,6 +6,7 @@ it came from, its licence, its size and how it was made.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,6 @@ def load_tang_poems() -> list[dict]:
     Returns a list of ``{"title", "author", "lines"}`` dicts; each line is one
     couplet with its Chinese punctuation, e.g. ``"床前明月光，疑是地上霜。"``.
     """
-    import json
-
     return json.loads((paths.datasets() / "tang-poems" / "tang300.json").read_text(encoding="utf-8"))
 
 
@@ -64,8 +63,6 @@ def load_glove():
 
 def load_weat_lists() -> dict:
     """Caliskan et al.'s word lists (``X``, ``Y`` targets; ``A``, ``B`` attributes) by test name."""
-    import json
-
     return json.loads((paths.datasets() / "glove-50d" / "weat_lists.json").read_text(encoding="utf-8"))
 
 

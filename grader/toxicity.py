@@ -38,19 +38,22 @@ class ToxicityFilter:
     def _features(self, text: str) -> np.ndarray:
         row = np.zeros(len(self._idf))
         for word in self._token.findall(text.lower()):
-            h = word_hash(word)
-            i = np.searchsorted(self._hashes, h)
-            if i < len(self._hashes) and self._hashes[i] == h:
-                row[self._columns[i]] += 1.0
+            column = self._column(word)
+            if column is not None:
+                row[column] += 1.0
         row *= self._idf
         norm = np.linalg.norm(row)
         return row / norm if norm else row
 
+    def _column(self, word: str) -> int | None:
+        """The word's column in the model, found by its hash; None for a word the model never saw."""
+        h = word_hash(word)
+        i = np.searchsorted(self._hashes, h)
+        return int(self._columns[i]) if i < len(self._hashes) and self._hashes[i] == h else None
+
     def known(self, word: str) -> bool:
         """Whether the filter has a weight for this word (without revealing its vocabulary)."""
-        h = word_hash(word.lower())
-        i = np.searchsorted(self._hashes, h)
-        return bool(i < len(self._hashes) and self._hashes[i] == h)
+        return self._column(word.lower()) is not None
 
     def predict_proba(self, texts) -> np.ndarray:
         """Probability that each text is offensive, as alt-profanity-check's ``predict_prob``."""

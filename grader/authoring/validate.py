@@ -29,7 +29,7 @@ PARALLEL_RUNS = 2  # kernels at once: the machines this runs on have two cores
 MIN_QUESTIONS = 4
 SOLUTION_BLOCK = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 HIDDEN_BLOCK = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
-CHECK_MACHINERY = ("checks/check.py", "checks/compare.py", "checks/encode.py", "datasets.py")
+CHECK_MACHINERY = ("checks/check.py", "checks/compare.py", "checks/encode.py", "datasets.py", "toxicity.py")
 # The code that turns a notebook into the cached verdict: a change to it must run the notebooks again.
 RESULT_MAKERS = (
     "authoring/validate.py",
