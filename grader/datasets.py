@@ -82,3 +82,21 @@ def load_glossary() -> list[dict]:
     import yaml
 
     return yaml.safe_load(paths.GLOSSARY.read_text(encoding="utf-8"))
+
+
+PRIVACY_TOWN = ("school_roster", "health_release", "volunteers", "eye_survey")
+
+
+def load_privacy_town(table: str):
+    """One table of the made-up neighbourhood ``privacy-town`` as a pandas DataFrame.
+
+    ``table`` is one of ``PRIVACY_TOWN`` (see ``datasets/privacy-town/datacard.md``).
+    ID and phone numbers are read as text: as numbers they would lose a final
+    ``X`` check character.
+    """
+    import pandas as pd
+
+    if table not in PRIVACY_TOWN:
+        raise ValueError(f"privacy-town has no table {table!r}; choose one of {', '.join(PRIVACY_TOWN)}")
+    path = paths.datasets() / "privacy-town" / f"{table}.csv"
+    return pd.read_csv(path, dtype={"id_number": str, "phone": str}, encoding="utf-8")
