@@ -50,7 +50,7 @@ SCHOOLS = ["一中", "二中", "三中", "四中", "五中", "六中"]
 
 def check_char(first17: str) -> str:
     """The 18th character: sum of digit x weight, mod 11, looked up in ``10X98765432``."""
-    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
 def id_number(rng, region: str, birth: dt.date, male: bool) -> str:
@@ -137,7 +137,8 @@ def survey(rng):
             screen = float(np.clip(rng.normal(screen_mean[s], 0.9), 0, 8))
             sleep = float(np.clip(rng.normal(8.6 - 0.25 * (age - 12), 0.7), 5, 11))
             parents = int(rng.choice(3, p=[0.35, 0.45, 0.20]))
-            logit = -2.2 + 0.28 * (age - 12) + 0.55 * screen - 0.9 * outdoor + 0.7 * parents - 0.15 * (sleep - 8)
+            logit = (-2.2 + 0.28 * (age - 12) + 0.55 * screen - 0.9 * outdoor
+                     + 0.7 * parents - 0.15 * (sleep - 8))
             myopia = int(rng.random() < 1 / (1 + np.exp(-logit)))
             rows.append({"school": SCHOOLS[s], "age": age, "gender": "男" if rng.random() < 0.5 else "女",
                          "outdoor_hours": round(outdoor, 1), "screen_hours": round(screen, 1),
