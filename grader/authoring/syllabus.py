@@ -14,7 +14,6 @@ from . import units
 from .teaching import PROMPT
 from .units import Unit, ailab_meta, grade_id, is_graded, nbgrader_meta
 
-TARGET_HOURS_PER_TIER = 8
 LIST_MARK = re.compile(r"^(>\s?)*([*-]\s+)?")  # a prompt in a quote or a list item is shown as a paragraph
 
 
@@ -74,17 +73,46 @@ def hours_by_tier(all_units: list[Unit]) -> dict[str, int]:
 
 
 def hours_table(all_units: list[Unit], lang: str = "en") -> str:
-    """Periods per tier, split by strand: a school plans its 8 hours a year from this."""
+    """Periods per tier, split by strand: what each tier of the course offers."""
     vocab = units.vocabulary(lang)
     strands = [s for s in units.STRAND_ORDER if any(u.meta["strand"] == s for u in all_units)]
     rows = []
     for tier, total in hours_by_tier(all_units).items():
         mine = [u for u in all_units if u.meta["tier"] == tier]
         per = [sum(u.meta["class_hours"] for u in mine if u.meta["strand"] == s) for s in strands]
-        rows.append([tier, vocab["tiers"][tier], *per, total, f"{TARGET_HOURS_PER_TIER}"])
+        rows.append([tier, vocab["tiers"][tier], *per, total])
     header = [say(f"table.{key}", lang=lang) for key in ("tier", "for")]
     header += [vocab["strands"][s] for s in strands]
-    header += [say(f"table.{key}", lang=lang) for key in ("all_strands", "target")]
+    header.append(say("table.all_strands", lang=lang))
+    return table(header, rows)
+
+
+def city_minimum() -> int:
+    """Beijing's yearly minimum of AI class hours for a school (vocabulary ``stage_minimum_hours``)."""
+    return max(units.vocabulary()["stage_minimum_hours"].values())
+
+
+def hours_by_stage(all_units: list[Unit]) -> dict[str, int]:
+    """Periods a school stage can teach: the units of the tiers it uses (vocabulary ``stage_tiers``)."""
+    by_tier = hours_by_tier(all_units)
+    return {stage: sum(by_tier[t] for t in tiers) for stage, tiers in units.vocabulary()["stage_tiers"].items()}
+
+
+def stage_hours_table(all_units: list[Unit], lang: str = "en") -> str:
+    """Whether each school stage reaches the city's yearly minimum with the units as they are."""
+    vocab = units.vocabulary(lang)
+    strands = [s for s in units.STRAND_ORDER if any(u.meta["strand"] == s for u in all_units)]
+    rows = []
+    for stage, total in hours_by_stage(all_units).items():
+        tiers = vocab["stage_tiers"][stage]
+        mine = [u for u in all_units if u.meta["tier"] in tiers]
+        per = [sum(u.meta["class_hours"] for u in mine if u.meta["strand"] == s) for s in strands]
+        minimum = vocab["stage_minimum_hours"].get(stage)
+        reached = "" if minimum is None else (" ✓" if total >= minimum else " ✗")
+        rows.append([vocab["stages"][stage], " + ".join(tiers), *per, f"{total}{reached}", minimum or "—"])
+    header = [say(f"table.{key}", lang=lang) for key in ("stage", "tiers")]
+    header += [vocab["strands"][s] for s in strands]
+    header += [say(f"table.{key}", lang=lang) for key in ("all_strands", "city_minimum")]
     return table(header, rows)
 
 

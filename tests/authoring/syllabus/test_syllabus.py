@@ -17,6 +17,17 @@ def test_hours_by_tier_add_up_the_units():
         assert hours[unit.meta["tier"]] >= unit.meta["class_hours"]
 
 
+def test_junior_and_senior_high_each_reach_the_citys_yearly_minimum():
+    """Junior high teaches only T1 units, senior high T1 and T2: both must offer 8 class hours."""
+    hours = syllabus.hours_by_stage(units.discover())
+    minimum = units.vocabulary()["stage_minimum_hours"]
+    assert set(minimum) == {"junior-high", "senior-high"}
+    for stage, needed in minimum.items():
+        assert hours[stage] >= needed, (stage, hours[stage])
+    table = syllabus.stage_hours_table(units.discover(), "zh_CN")
+    assert "初中" in table and "✗" not in table
+
+
 def test_points_by_objective_add_up_to_the_unit_total():
     for unit in units.discover():
         assert abs(sum(syllabus.points_by_objective(unit).values()) - unit.max_score) < 1e-9
