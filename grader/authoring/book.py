@@ -198,10 +198,11 @@ def _syllabus_page(all_units: list[Unit], lang: str) -> str:
     def t(key: str) -> str:
         return say(f"book.{key}", lang=lang)
 
+    stages = say("book.hours_by_stage_intro", lang=lang, hours=syllabus.city_minimum())
     return (
         f"# {t('syllabus')}\n\n{t('syllabus_intro')}\n\n## {t('hours_by_tier')}\n\n"
         f"{syllabus.hours_table(all_units, lang)}\n\n"
-        f"## {t('hours_by_stage')}\n\n{say('book.hours_by_stage_intro', lang=lang, hours=syllabus.city_minimum())}\n\n"
+        f"## {t('hours_by_stage')}\n\n{stages}\n\n"
         f"{syllabus.stage_hours_table(all_units, lang)}\n\n"
         f"## {t('units')}\n\n{syllabus.units_table(all_units, lang)}\n\n"
         f"## {t('objectives')}\n\n{syllabus.syllabus_table(all_units, lang)}\n"

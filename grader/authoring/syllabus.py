@@ -95,7 +95,8 @@ def city_minimum() -> int:
 def hours_by_stage(all_units: list[Unit]) -> dict[str, int]:
     """Periods a school stage can teach: the units of the tiers it uses (vocabulary ``stage_tiers``)."""
     by_tier = hours_by_tier(all_units)
-    return {stage: sum(by_tier[t] for t in tiers) for stage, tiers in units.vocabulary()["stage_tiers"].items()}
+    stage_tiers = units.vocabulary()["stage_tiers"]
+    return {stage: sum(by_tier[t] for t in tiers) for stage, tiers in stage_tiers.items()}
 
 
 def stage_hours_table(all_units: list[Unit], lang: str = "en") -> str:
