@@ -16,29 +16,35 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 
 from grader import datasets
 from grader.authoring import units
 
 
 def definitions(unit_id: str) -> dict:
-    """The unit's imports, UPPER_CASE constants, functions and classes, run without the rest of the notebook."""
+    """The unit's imports, literal UPPER_CASE constants, functions and classes, without the rest of the notebook."""
     keep = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
     namespace: dict = {}
     for cell in units.get(unit_id).notebook.cells:
         if cell.cell_type != "code" or units.is_test(cell):
             continue
-        source = units.with_answer(cell.source, None)
+        source = TransformerManager().transform_cell(units.with_answer(cell.source, None))
         try:
             tree = ast.parse(source)
-        except SyntaxError:  # IPython magics; the units keep definitions out of such cells
+        except SyntaxError:  # a cell that is not Python even after IPython's own transformation
             continue
         for node in tree.body:
             constant = isinstance(node, ast.Assign) and all(
                 isinstance(t, ast.Name) and t.id.isupper() for t in node.targets
             )
-            if isinstance(node, keep) or constant:
+            if isinstance(node, keep):
                 exec(compile(ast.Module([node], []), unit_id, "exec"), namespace)  # noqa: S102
+            elif constant:  # a constant computed from the data is left out: only literals are kept
+                try:
+                    namespace.update({t.id: ast.literal_eval(node.value) for t in node.targets})
+                except ValueError:
+                    pass
     return namespace
 
 
@@ -55,3 +61,80 @@ def quoted(unit_id: str, name: str) -> list[str]:
 
 def number_in(text: str) -> float:
     return float(re.search(r"-?\d+(?:\.\d+)?", text.replace(",", ""))[0])
+
+
+@pytest.fixture(scope="module")
+def t2():
+    return definitions("dp-t2")
+
+
+def test_randomized_response_epsilon_is_the_log_of_the_answer_ratio(t2):
+    """ε = ln(P(yes | truly yes) / P(yes | truly no)), the ratio written out from the two-coin tree."""
+    for t in (0.1, 0.25, 0.5, 0.8, 0.95):
+        yes_if_yes, yes_if_no = t + (1 - t) / 2, (1 - t) / 2
+        assert t2["rr_epsilon"](t) == pytest.approx(math.log(yes_if_yes / yes_if_no), rel=1e-12)
+    assert t2["rr_epsilon"](0.5) == pytest.approx(math.log(3), rel=1e-12)
+    assert any(number_in(q.split("=")[-1]) == round(math.log(3), 4) for q in quoted("dp-t2", "math"))
+
+
+def test_randomized_response_estimate_is_unbiased_on_an_independent_simulation(t2):
+    rng = np.random.default_rng(7)
+    for t in (0.25, 0.5, 0.8):
+        truth = rng.random(200_000) < 0.3
+        honest = rng.random(truth.size) < t
+        said_yes = np.where(honest, truth, rng.random(truth.size) < 0.5)
+        assert t2["rr_estimate"](said_yes.mean(), t) == pytest.approx(truth.mean(), abs=0.01)
+
+
+def test_randomized_response_spread_matches_the_binomial_formula_and_the_quote(t2):
+    for n, t, p in ((1000, 0.5, 0.3), (4000, 0.5, 0.3), (1000, 0.25, 0.3), (500, 0.9, 0.6)):
+        yes = t * p + (1 - t) / 2
+        assert t2["rr_sd"](n, t, p) == pytest.approx(math.sqrt(yes * (1 - yes) / n) / t, rel=1e-12)
+    assert "0.0310" in quoted("dp-t2", "_rr_sd_ref")
+
+
+def test_laplace_scale_gives_the_epsilon_opendp_computes(t2):
+    """OpenDP, an independent implementation, maps the students' scale back to the same ε."""
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    for sensitivity, epsilon in ((1.0, 0.5), (1.0, 0.1), (4 / 458, 1.0), (2.0, 3.0)):
+        scale = t2["laplace_scale"](sensitivity, epsilon)
+        assert scale == pytest.approx(sensitivity / epsilon, rel=1e-12)
+        meas = dp.m.make_laplace(dp.atom_domain(T=float, nan=False), dp.absolute_distance(T=float), scale=scale)
+        assert meas.map(sensitivity) == pytest.approx(epsilon, rel=1e-9)
+
+
+def test_laplace_noise_has_the_distribution_of_its_scale(t2):
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    draws = np.array([t2["laplace_count"](0, 0.5, rng) for _ in range(20_000)])
+    assert stats.kstest(draws, stats.laplace(scale=2.0).cdf).pvalue > 0.001
+    assert np.abs(draws).mean() == pytest.approx(2.0, rel=0.05)  # the mean absolute error is b
+    clipped = [t2["laplace_mean"]([1.0, 9.0, 3.0, 0.5], 4, 1.0, np.random.default_rng(s)) for s in range(4000)]
+    assert np.mean(clipped) == pytest.approx((1 + 4 + 3 + 0.5) / 4, abs=0.05)  # clipping at 4, noise mean 0
+    assert np.std(clipped) == pytest.approx(math.sqrt(2) * (4 / 4) / 1.0, rel=0.05)  # sensitivity U/n
+
+
+def test_the_accountant_adds_up_and_refuses_without_spending(t2):
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        budget = float(rng.uniform(0.5, 3))
+        account, spent = t2["Accountant"](budget), []
+        for eps in rng.uniform(0.05, 0.8, size=12):
+            if math.fsum([*spent, eps]) <= budget:
+                account.spend(float(eps))
+                spent.append(float(eps))
+            else:
+                with pytest.raises(t2["BudgetExceeded"]):
+                    account.spend(float(eps))
+            assert account.spent == pytest.approx(math.fsum(spent), abs=1e-9)
+            assert account.remaining == pytest.approx(budget - math.fsum(spent), abs=1e-9)
+
+
+def test_the_yearly_plan_splits_the_budget_as_the_prose_says(t2):
+    eps, error = t2["plan_error"](1.0, 12)
+    assert eps == pytest.approx(1 / 12) and error == pytest.approx(100 * (1 / 1000) / (1 / 12))
+    words = quoted("dp-t2", "plan_error")
+    assert f"ε = {1 / 12:.3f}" in words and f"{100 * 12 / 1000:.1f} percentage points" in words
