@@ -41,6 +41,15 @@ COMMUNITIES = {
     "东湖街道": ["梧桐苑", "银杏里", "海棠湾", "紫藤园"],
     "西山街道": ["松柏家园", "丁香小区", "玉兰花园", "枫林苑"],
 }
+# Given names common among children born since 2005 (invented combinations of common characters).
+YOUNG_MALE = (
+    "浩然", "子轩", "宇轩", "浩宇", "俊杰", "梓豪", "一鸣", "思远", "博文", "天佑", "嘉懿", "明轩",
+    "子墨", "皓轩", "宇航", "晨阳", "泽宇", "铭哲", "睿", "昊", "轩", "航", "杰", "鑫",
+)
+YOUNG_FEMALE = (
+    "子涵", "欣怡", "梓萱", "一诺", "雨桐", "诗涵", "可馨", "语嫣", "梦瑶", "佳怡", "思彤", "欣妍",
+    "若曦", "雨萱", "紫涵", "静怡", "芷若", "沐晴", "悦", "彤", "琪", "瑶", "萱", "妍",
+)
 SCHOOL_YEAR_START = dt.date(2011, 9, 1)  # grade 8 (初二) of 2025-26: born 2011-09-01 .. 2012-08-31
 N_CLASSES, CLASS_SIZE = 6, 40
 N_RESIDENTS = 3000
@@ -63,14 +72,28 @@ def random_date(rng, start: dt.date, days: int) -> dt.date:
     return start + dt.timedelta(days=int(rng.integers(0, days)))
 
 
+def full_name(fake, male: bool, birth: dt.date) -> str:
+    """A family name from Faker; a given name that fits the gender and the decade of birth.
+
+    Faker's zh_CN given names (伟, 秀英, 桂兰 ...) are those of older generations,
+    and its ``name_male`` does not keep to male names; children born since 2005
+    get a given name from the lists below instead.
+    """
+    if birth.year < 2005:
+        given = fake.first_name_male() if male else fake.first_name_female()
+    else:
+        given = fake.random_element(YOUNG_MALE if male else YOUNG_FEMALE)
+    return fake.last_name() + given
+
+
 def people(rng, fake, n, birth_start, days, region_p):
     """n made-up people: name, gender, birth date, region of registration, ID number, phone."""
     out = []
     regions = list(REGIONS)
     for _ in range(n):
         male = bool(rng.random() < 0.5)
-        name = fake.name_male() if male else fake.name_female()
         birth = random_date(rng, birth_start, days)
+        name = full_name(fake, male, birth)
         region = regions[rng.choice(len(regions), p=region_p)]
         out.append({"name": name, "gender": "男" if male else "女", "birth_date": birth.isoformat(),
                     "id_number": id_number(rng, region, birth, male), "phone": fake.phone_number()})
