@@ -24,12 +24,12 @@ def id_anatomy():
     parts = [
         (0, 6, "region code", "110108: 北京市海淀区\nwhere the number was\nfirst registered"),
         (6, 14, "date of birth", "2012-03-15\nyear, month, day"),
-        (14, 17, "sequence code", "123: the 17th\ndigit, 3, is odd:\nmale (even:\nfemale)"),
-        (17, 18, "check character", "computed\nfrom the\nfirst 17\ndigits"),
+        (14, 17, "sequence\ncode", "123: the 17th\ndigit, 3, is odd:\nmale (even:\nfemale)"),
+        (17, 18, "check\ncharacter", "computed\nfrom the\nfirst 17\ndigits"),
     ]
     fig, ax = plt.subplots(figsize=(11, 3.6))
     ax.set_xlim(-0.3, 18.6)
-    ax.set_ylim(-2.6, 1.6)
+    ax.set_ylim(-2.9, 1.6)
     ax.axis("off")
     for (start, end, title, body), colour in zip(parts, COLOURS):
         for i in range(start, end):
@@ -40,7 +40,7 @@ def id_anatomy():
             ax.text(i + 0.5, 1.2, str(i + 1), ha="center", va="center", fontsize=8, color="0.45")
         middle = (start + end) / 2
         ax.text(middle, -0.3, title, ha="center", va="top", fontsize=12, fontweight="bold", color=colour)
-        ax.text(middle, -0.85, body, ha="center", va="top", fontsize=9.5, color="0.2", linespacing=1.4)
+        ax.text(middle, -0.85 - 0.3 * title.count("\n"), body, ha="center", va="top", fontsize=9.5, color="0.2", linespacing=1.4)
     ax.set_title("What the 18 characters of a (made-up) ID number say", fontsize=14)
     fig.tight_layout()
     fig.savefig(OUT / "id_anatomy.png", dpi=DPI)
@@ -55,7 +55,8 @@ def table(ax, x, y, header, row, colours, title, below=False):
     for i, (h, v, c) in enumerate(zip(header, row, colours)):
         ax.add_patch(FancyBboxPatch((x + i * width, y + 0.6), width - 0.05, 0.6, boxstyle="square,pad=0",
                                     facecolor=c, edgecolor="white"))
-        ax.text(x + i * width + width / 2, y + 0.9, h, ha="center", va="center", fontsize=9, color="white")
+        ax.text(x + i * width + width / 2, y + 0.9, h, ha="center", va="center", fontsize=8.5, color="white",
+                linespacing=1.0)
         ax.add_patch(FancyBboxPatch((x + i * width, y), width - 0.05, 0.6, boxstyle="square,pad=0",
                                     facecolor="white", edgecolor="0.6"))
         ax.text(x + i * width + width / 2, y + 0.3, v, ha="center", va="center", fontsize=10)
@@ -76,11 +77,11 @@ def join():
     ax.set_ylim(-0.6, 5.4)
     ax.axis("off")
     top = table(ax, 1.6, 3.3,
-                ["birth date", "male or female", "home community", "short sight", "allergic to", "went to counselling"],
+                ["birth date", "male or female", "home\ncommunity", "short sight", "allergic to", "went to\ncounselling"],
                 [row["birth_date"], row["gender"], row["community"], str(row["myopia"]), row["allergy"],
                  str(row["counselling"])],
                 [key, key, key, grey, grey, grey], "The school's health release: no names")
-    bottom = table(ax, 0.35, 0.2, ["full name", "birth date", "male or female", "home community", "building no.", "volunteer no."],
+    bottom = table(ax, 0.35, 0.2, ["full name", "birth date", "male or female", "home\ncommunity", "building no.", "volunteer no."],
                    [person["name"], person["birth_date"], person["gender"], person["community"],
                     person["building"], person["volunteer_id"]],
                    [grey, key, key, key, grey, grey], "The subdistricts' volunteer roster: public", below=True)
@@ -101,7 +102,7 @@ def group_sizes():
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     for ax, cols, title in (
         (axes[0], ["birth_date", "gender", "community"], "birth date + gender + community"),
-        (axes[1], ["birth_month", "street"], "birth month + street"),
+        (axes[1], ["birth_month", "gender", "street"], "birth month + gender + street"),
     ):
         sizes = detail.groupby(cols).size()
         counts = sizes.value_counts().sort_index()
