@@ -25,7 +25,8 @@ from grader.instructor import feedback, sampleclass
 # partial: the first half (rounded down) of the answer cells, the reflection counted, is solved:
 #   ic-t1 has 8 answers, so q1-q4 (1+2+1+1); ic-t2 7, so q1-q3 (2+3+2); ic-t3 8, so q1-q4 (2+2+2+2);
 #   ce-t1 7, so q1-q3 (1+2+2); ce-t2 8, so q1-q4 (1+2+2+2); ce-t3 8 (two reflections), so q1-q4
-#   (2+2+2+1); dp-t1 10, so q1-q5 (2+1+2+1+2); dp-t2 9, so q1-q4 (2+1+2+1).
+#   (2+2+2+1); dp-t1 10, so q1-q5 (2+1+2+1+2); dp-t2 9, so q1-q4 (2+1+2+1); dp-t3 8, so
+#   q1-q4 (1+1+2+1).
 # empty, wrong, tamper: nothing. Reflections await a teacher, so they add nothing here.
 CJK = re.compile(r"[\u4e00-\u9fff]")
 KINDS = ("correct", "partial", "empty", "wrong", "tamper", "looper")
@@ -38,6 +39,7 @@ EXPECTED = {
     "ce-t3": (11.0, 7.0, 0.0, 0.0, 0.0, 11.0),  # q1..q6 = 2, 2, 2, 1, 2, 2
     "dp-t1": (16.0, 8.0, 0.0, 0.0, 0.0, 16.0),  # q1..q9 = 2, 1, 2, 1, 2, 2, 2, 2, 2
     "dp-t2": (14.0, 6.0, 0.0, 0.0, 0.0, 14.0),  # q1..q8 = 2, 1, 2, 1, 2, 2, 2, 2
+    "dp-t3": (10.0, 5.0, 0.0, 0.0, 0.0, 10.0),  # q1..q7 = 1, 1, 2, 1, 2, 2, 1
 }
 
 
