@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from IPython.core.inputtransformer2 import TransformerManager
 
+from .. import syntax
 from .units import grade_id, is_test
 
 BUILTINS = frozenset(dir(builtins))
@@ -51,7 +52,7 @@ def _python(source: str) -> str | None:
     """The cell as plain Python (IPython magics turned into calls), or None if it does not parse."""
     python = TransformerManager().transform_cell(source)
     try:
-        ast.parse(python)
+        syntax.parse(python)
     except SyntaxError:
         return None
     return python
@@ -147,7 +148,7 @@ def origins(nb) -> dict[int, dict[str, dict[str, Origin]]]:
             continue
         python = _python(cell.source) if cell.cell_type == "code" else None
         own = answer_question(cell)
-        for stmt in ast.parse(python).body if python else []:
+        for stmt in syntax.parse(python).body if python else []:
             bound, changed, imported = binds(ast.Module([stmt], []))
             modules |= imported
             inherited: dict[str, Origin] = {own: Origin(own, index, None)} if own else {}

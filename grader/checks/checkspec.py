@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from .. import syntax
+
 
 @dataclass(frozen=True)
 class CheckCall:
@@ -20,7 +22,7 @@ class CheckCall:
 def parse(source: str) -> list[CheckCall] | None:
     """The cell's check calls, or ``None`` if it is not a pure check cell."""
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except SyntaxError:
         return None
     calls = []

@@ -25,7 +25,7 @@ import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 from tqdm.auto import tqdm
 
-from .. import nbgrader_api
+from .. import nbgrader_api, syntax
 from ..authoring import syllabus
 from ..authoring.units import grade_id, is_hand_graded, is_test, nbgrader_meta
 from ..checks import checkspec
@@ -125,7 +125,7 @@ def warm_modules(nb) -> list[str]:
         if cell.cell_type != "code":
             continue
         try:
-            tree = ast.parse(TransformerManager().transform_cell(cell.source))
+            tree = syntax.parse(TransformerManager().transform_cell(cell.source))
         except SyntaxError:
             continue
         for node in ast.walk(tree):

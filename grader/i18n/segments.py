@@ -16,6 +16,8 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from .. import syntax
+
 # nbgrader's delimiter lines and fenced code blocks are never split or translated as prose.
 DELIMITER = re.compile(r"^\W*(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)\W*$")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -268,7 +270,7 @@ def _str_constants(tree) -> list[ast.Constant]:
 def code_values(source: str) -> set[str]:
     """String values this cell uses as data: compared, or used as a key or an index."""
     try:
-        tree = ast.parse(_blank_magics(source))
+        tree = syntax.parse(_blank_magics(source))
     except SyntaxError:
         return set()
     places = []
@@ -284,7 +286,7 @@ def code_values(source: str) -> set[str]:
 
 def _strings(source: str, starts: list[int], frozen: frozenset[str], docstrings: bool = True) -> list[Piece]:
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except SyntaxError:
         return []
     visitor = _Strings()
@@ -364,7 +366,7 @@ def code_shape(source: str) -> str:
     plain = _blank_magics(source)
     magics = [ln.strip() for ln in source.splitlines() if MAGIC.match(ln)]
     try:
-        tree = ast.parse(plain)
+        tree = syntax.parse(plain)
     except SyntaxError:
         return "unparsable:" + plain
     return "\n".join(magics) + "\n" + ast.dump(_Blank().visit(tree))

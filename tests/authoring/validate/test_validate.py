@@ -16,6 +16,7 @@ from grader.authoring.units import grade_id
 from tests.helpers import scratch_unit
 
 
+@pytest.mark.timeout(2400)  # every unit cold: solutions, near misses, translations (~15 min, 2 cores)
 def test_every_unit_in_the_repository_is_valid():
     assert validate.validate() == []
 
